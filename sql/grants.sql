@@ -1,0 +1,61 @@
+-- Every GRANT and REVOKE of pgvigil, in one place. Re-applied last by every
+-- migrate (and by the bundle), in the same transaction as the functions and
+-- views, so no object is ever reachable with the wrong privileges.
+--
+-- Rules:
+--   * nothing in vigil belongs to PUBLIC;
+--   * where Supabase's anon and authenticated roles exist, they get nothing;
+--   * vigil_reader < vigil_operator < vigil_admin; vigil_worker stands apart;
+--   * a role that does not exist (the installer could not create it) is
+--     skipped, so migrate still succeeds.
+
+revoke all on schema vigil from public;
+revoke all on all tables in schema vigil from public;
+revoke all on all sequences in schema vigil from public;
+revoke all on all functions in schema vigil from public;
+
+do $grants$
+declare
+  v_role text;
+  v_stmt text;
+begin
+  -- Supabase's API roles: strip anything a default privilege may have given.
+  foreach v_role in array array['anon', 'authenticated'] loop
+    continue when not exists (select from pg_catalog.pg_roles r where r.rolname = v_role);
+    execute format('revoke all on schema vigil from %I', v_role);
+    execute format('revoke all on all tables in schema vigil from %I', v_role);
+    execute format('revoke all on all sequences in schema vigil from %I', v_role);
+    execute format('revoke all on all functions in schema vigil from %I', v_role);
+  end loop;
+
+  -- Role hierarchy. Granting membership needs ADMIN on the granted role
+  -- (PostgreSQL 16+), which the installer has when it created the role.
+  for v_role, v_stmt in
+    select g.member, g.granted
+      from (values ('vigil_operator', 'vigil_reader'),
+                   ('vigil_admin',    'vigil_operator')) as g(member, granted)
+      join pg_catalog.pg_roles m on m.rolname = g.member
+      join pg_catalog.pg_roles r on r.rolname = g.granted
+     where not pg_catalog.pg_has_role(g.member, g.granted, 'MEMBER')
+       and pg_catalog.pg_has_role(current_user, g.granted, 'USAGE WITH ADMIN OPTION')
+  loop
+    execute format('grant %I to %I', v_stmt, v_role);
+  end loop;
+
+  -- Object privileges, by role.
+  for v_role, v_stmt in
+    select g.role, g.stmt
+      from (values
+        ('vigil_reader', 'grant usage on schema vigil to vigil_reader'),
+        ('vigil_reader', 'grant select on vigil.pgmigrations, vigil.sql_sources to vigil_reader'),
+        ('vigil_reader', 'grant execute on function vigil.version() to vigil_reader'),
+        ('vigil_worker', 'grant usage on schema vigil to vigil_worker'),
+        ('vigil_worker', 'grant select on vigil.pgmigrations, vigil.sql_sources to vigil_worker'),
+        ('vigil_worker', 'grant execute on function vigil.version() to vigil_worker')
+      ) as g(role, stmt)
+      join pg_catalog.pg_roles r on r.rolname = g.role
+  loop
+    execute v_stmt;
+  end loop;
+end
+$grants$;

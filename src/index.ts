@@ -1,0 +1,6 @@
+// pgvigil as a library: the same operations as the command line.
+export { migrate, type MigrateOptions, type MigrateResult } from './migrate.js';
+export { renderBundle } from './bundle.js';
+export { uninstall, uninstallSql } from './uninstall.js';
+export { start, type StartOptions } from './start.js';
+export { packageVersion } from './sources.js';

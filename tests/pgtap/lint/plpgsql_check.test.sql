@@ -1,0 +1,32 @@
+-- requires: plpgsql_check
+-- Static checks over every vigil function: plpgsql_check finds no error and
+-- no warning (a function may carry "plpgsql_check: allow <why>" in a comment
+-- to accept a warning), and every SQL-language body validates against the
+-- installed schema (the repeatable pass creates them without body checks).
+begin;
+select tap.plan(2);
+
+select tap.is_empty(
+  $$select p.oid::regprocedure::text || ': ' || c.level || ': ' || c.message
+      from pg_catalog.pg_proc p
+      join pg_catalog.pg_language l on l.oid = p.prolang and l.lanname = 'plpgsql'
+      cross join lateral public.plpgsql_check_function_tb(
+        p.oid,
+        fatal_errors      => false,
+        extra_warnings    => true,
+        security_warnings => true) c
+     where p.pronamespace = 'vigil'::regnamespace
+       and p.prorettype <> 'trigger'::regtype
+       and (c.level = 'error' or p.prosrc !~ 'plpgsql_check: allow')$$,
+  'plpgsql_check: no errors and no unexplained warnings in vigil functions');
+
+set local check_function_bodies = on;
+select tap.lives_ok(
+  $$select pg_catalog.count(pg_catalog.fmgr_sql_validator(p.oid))
+      from pg_catalog.pg_proc p
+      join pg_catalog.pg_language l on l.oid = p.prolang and l.lanname = 'sql'
+     where p.pronamespace = 'vigil'::regnamespace$$,
+  'every SQL-language vigil function body validates');
+
+select * from tap.finish();
+rollback;
