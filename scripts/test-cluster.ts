@@ -225,6 +225,21 @@ async function startDocker(): Promise<TestServer> {
   });
 }
 
+/** True when a throwaway cluster can be started here (local server binaries). */
+export function localBinariesAvailable(): boolean {
+  return findBindir() !== null;
+}
+
+/**
+ * A cluster of one's own, whatever TEST_DATABASE_URL says: for tests about
+ * cluster-global objects (roles), which must not share a server.
+ */
+export async function startPrivateServer(): Promise<TestServer> {
+  const bindir = findBindir();
+  if (!bindir) throw new Error('startPrivateServer needs local server binaries (see startTestServer)');
+  return startLocal(bindir);
+}
+
 export async function startTestServer(): Promise<TestServer> {
   const fromEnv = process.env.TEST_DATABASE_URL;
   if (fromEnv) return describeUrl(fromEnv, 'url', async () => {});

@@ -28,18 +28,24 @@ begin
     execute format('revoke all on all functions in schema vigil from %I', v_role);
   end loop;
 
-  -- Role hierarchy. Granting membership needs ADMIN on the granted role
-  -- (PostgreSQL 16+), which the installer has when it created the role.
+  -- Role hierarchy. Granting membership needs the right to administer the
+  -- granted role (PostgreSQL 16+: ADMIN OPTION, which the installer has when
+  -- it created the role). Without it, say so and carry on.
   for v_role, v_stmt in
     select g.member, g.granted
       from (values ('vigil_operator', 'vigil_reader'),
                    ('vigil_admin',    'vigil_operator')) as g(member, granted)
       join pg_catalog.pg_roles m on m.rolname = g.member
       join pg_catalog.pg_roles r on r.rolname = g.granted
-     where not pg_catalog.pg_has_role(g.member, g.granted, 'MEMBER')
-       and pg_catalog.pg_has_role(current_user, g.granted, 'USAGE WITH ADMIN OPTION')
+     where not exists (select from pg_catalog.pg_auth_members am
+                        where am.roleid = r.oid and am.member = m.oid)
   loop
-    execute format('grant %I to %I', v_stmt, v_role);
+    begin
+      execute format('grant %I to %I', v_stmt, v_role);
+    exception when insufficient_privilege then
+      raise notice 'pgvigil: could not make % a member of %: %', v_role, v_stmt, sqlerrm
+        using hint = format('Ask a superuser to run: GRANT %I TO %I;', v_stmt, v_role);
+    end;
   end loop;
 
   -- Object privileges, by role.

@@ -10,7 +10,7 @@ begin;
 do $uninstall$
 declare
   v_jobid bigint;
-  v_role  text;
+  v_roles text;
 begin
   if pg_catalog.to_regclass('cron.job') is not null
      and pg_catalog.has_table_privilege('cron.job', 'select') then
@@ -24,25 +24,27 @@ begin
 
   drop schema if exists vigil cascade;
 
-  for v_role in
-    select r.rolname
-      from pg_catalog.pg_roles r
-      join pg_catalog.pg_shdescription d
-        on d.objoid = r.oid and d.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass
-     where r.rolname in ('vigil_reader', 'vigil_operator', 'vigil_admin', 'vigil_worker')
-       and d.description like 'pgvigil:%'
-     order by r.rolname desc
-  loop
+  -- The roles are one set (they include each other): drop all of them, or,
+  -- when pgvigil in another database still uses any, keep all of them.
+  select pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' order by r.rolname)
+    into v_roles
+    from pg_catalog.pg_roles r
+    join pg_catalog.pg_shdescription d
+      on d.objoid = r.oid and d.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass
+   where r.rolname in ('vigil_reader', 'vigil_operator', 'vigil_admin', 'vigil_worker')
+     and d.description like 'pgvigil:%';
+  if v_roles is not null then
     begin
-      execute format('drop role %I', v_role);
-    exception when dependent_objects_still_exist then
-      raise notice 'pgvigil: kept role %: %', v_role, sqlerrm
-        using hint = 'pgvigil is still installed in another database of this cluster; uninstall it there too.';
-    when insufficient_privilege then
-      raise notice 'pgvigil: kept role %: %', v_role, sqlerrm
-        using hint = 'Ask a superuser to DROP ROLE ' || v_role || '.';
+      execute 'drop role ' || v_roles;
+    exception
+      when dependent_objects_still_exist then
+        raise notice 'pgvigil: kept roles %: %', v_roles, sqlerrm
+          using hint = 'pgvigil is still installed in another database of this cluster; uninstall it there too, and the roles go with the last one.';
+      when insufficient_privilege then
+        raise notice 'pgvigil: kept roles %: %', v_roles, sqlerrm
+          using hint = 'Ask a superuser to run: DROP ROLE ' || v_roles || ';';
     end;
-  end loop;
+  end if;
 end
 $uninstall$;
 

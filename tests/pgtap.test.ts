@@ -7,7 +7,8 @@ import { clientBinary, createDatabase, libpqEnv, server, type TestDatabase } fro
 import { pgtapFiles, runPgtap } from './helpers/pgtap.js';
 
 const s = server();
-const available = new Set([...s.extensions.filter((e) => e !== 'pg_cron'), ...s.preloaded]);
+// pg_cron counts only when preloaded; "superuser" because the suite connects as one.
+const available = new Set([...s.extensions.filter((e) => e !== 'pg_cron'), ...s.preloaded, 'superuser']);
 const matrix = process.env.PGVIGIL_MATRIX === '1';
 const all = pgtapFiles();
 const runnable = all.filter((f) => f.requires.every((r) => available.has(r)));

@@ -1,3 +1,4 @@
+-- requires: superuser
 -- The four roles exist, nest as documented, and can use what their job needs.
 begin;
 select tap.plan(7);

