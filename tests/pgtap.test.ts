@@ -23,6 +23,10 @@ test('every pgTAP file can run on this server (outside the version matrix)', () 
   expect(runnable.length).toBeGreaterThan(0);
 });
 
+test.runIf(process.env.PGVIGIL_EXPECT_MAJOR)('the server is the PostgreSQL major the matrix asked for', () => {
+  expect(s.major).toBe(Number(process.env.PGVIGIL_EXPECT_MAJOR));
+});
+
 describe('pgTAP', () => {
   test.each(runnable.map((f) => [f.name, f] as const))('%s', async (_name, file) => {
     const db = await createDatabase('migrated');
