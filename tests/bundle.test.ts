@@ -4,20 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { migrate } from '../src/migrate.js';
 import { runCli } from './helpers/cli.js';
-import { clientBinary, createDatabase, normalisedSchemaDump, type TestDatabase } from './helpers/db.js';
+import { clientBinary, databasesForThisFile, normalisedSchemaDump, type TestDatabase } from './helpers/db.js';
 
-const dbs: TestDatabase[] = [];
-async function fresh(kind: 'migrated' | 'empty') {
-  const db = await createDatabase(kind);
-  dbs.push(db);
-  return db;
-}
-afterAll(async () => {
-  for (const db of dbs) await db.drop();
-});
+const fresh = databasesForThisFile();
 
 let bundleFile = '';
 beforeAll(async () => {

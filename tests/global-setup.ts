@@ -21,16 +21,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await server.stop();
     throw e;
   }
-  project.provide('pgServer', {
-    url: server.url,
-    major: server.major,
-    bindir: server.bindir,
-    extensions: server.extensions,
-    preloaded: server.preloaded,
-    source: server.source,
-    emptyTemplate,
-    migratedTemplate,
-  });
+  const { stop: _stop, ...described } = server;
+  project.provide('pgServer', { ...described, emptyTemplate, migratedTemplate });
   return async () => {
     if (server.source === 'url') {
       // A shared server outlives us: leave it as we found it.

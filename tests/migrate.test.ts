@@ -2,21 +2,13 @@
 // and unwilling to downgrade a database that a newer pgvigil migrated.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { migrate } from '../src/migrate.js';
 import { loadMigrations, loadRepeatable } from '../src/sources.js';
 import { runCli } from './helpers/cli.js';
-import { createDatabase, normalisedSchemaDump, type TestDatabase } from './helpers/db.js';
+import { databasesForThisFile, normalisedSchemaDump } from './helpers/db.js';
 
-const dbs: TestDatabase[] = [];
-async function fresh(kind: 'migrated' | 'empty') {
-  const db = await createDatabase(kind);
-  dbs.push(db);
-  return db;
-}
-afterAll(async () => {
-  for (const db of dbs) await db.drop();
-});
+const fresh = databasesForThisFile();
 
 describe('pgvigil migrate', () => {
   test('a second migrate changes nothing: same normalised schema dump, nothing applied', async () => {

@@ -7,9 +7,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CLI_COMMAND, runCli } from './helpers/cli.js';
-import { createDatabase, type TestDatabase } from './helpers/db.js';
+import { databasesForThisFile } from './helpers/db.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,10 +21,7 @@ function freePort(): Promise<number> {
   });
 }
 
-const dbs: TestDatabase[] = [];
-afterAll(async () => {
-  for (const db of dbs) await db.drop();
-});
+const fresh = databasesForThisFile();
 
 describe('pgvigil start', () => {
   // Like a project directory: readable by everyone, as the postgres OS user
@@ -87,8 +84,7 @@ describe('pgvigil start', () => {
   });
 
   test('with DATABASE_URL it migrates that database instead', async () => {
-    const db = await createDatabase('empty');
-    dbs.push(db);
+    const db = await fresh('empty');
     const run = await runCli(['start', '--once'], { env: { DATABASE_URL: db.url } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('migration 0001_foundation: applied');

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import pg from 'pg';
 import { createDatabaseFrom, ident, withClient } from './prepare.js';
 import type { ProvidedServer } from './server.js';
@@ -32,6 +32,22 @@ export async function createDatabase(kind: 'migrated' | 'empty' = 'migrated'): P
     url,
     query: (sql, params) => withClient(url, (c) => c.query(sql, params)),
     drop: () => withClient(s.url, async (c) => void (await c.query(`drop database if exists ${ident(name)} with (force)`))),
+  };
+}
+
+/**
+ * A factory for databases that are dropped when the test file ends. Call it
+ * at the top level of a test file.
+ */
+export function databasesForThisFile(): (kind?: 'migrated' | 'empty') => Promise<TestDatabase> {
+  const dbs: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const db of dbs) await db.drop();
+  });
+  return async (kind = 'migrated') => {
+    const db = await createDatabase(kind);
+    dbs.push(db);
+    return db;
   };
 }
 

@@ -1,12 +1,8 @@
 // What the global setup hands every test file: the shared throwaway server
 // and its two template databases.
-export interface ProvidedServer {
-  url: string;
-  major: number;
-  bindir: string | null;
-  extensions: string[];
-  preloaded: string[];
-  source: 'url' | 'local' | 'docker';
+import type { TestServer } from '../../scripts/test-cluster.js';
+
+export interface ProvidedServer extends Omit<TestServer, 'stop'> {
   /** Extensions (pgtap, pg_stat_statements, plpgsql_check), no pgvigil. */
   emptyTemplate: string;
   /** emptyTemplate plus `pgvigil migrate`. */
