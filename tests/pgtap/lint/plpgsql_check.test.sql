@@ -4,7 +4,7 @@
 -- to accept a warning), and every SQL-language body validates against the
 -- installed schema (the repeatable pass creates them without body checks).
 begin;
-select tap.plan(2);
+select tap.plan(3);
 
 select tap.is_empty(
   $$select p.oid::regprocedure::text || ': ' || c.level || ': ' || c.message
@@ -19,6 +19,15 @@ select tap.is_empty(
        and p.prorettype <> 'trigger'::regtype
        and (c.level = 'error' or p.prosrc !~ 'plpgsql_check: allow')$$,
   'plpgsql_check: no errors and no unexplained warnings in vigil functions');
+
+-- The check is live: a function that reads a missing table is reported.
+create schema lint_probe;
+create function lint_probe.broken() returns int language plpgsql set search_path = '' as
+$$ begin return (select count(*) from lint_probe.no_such_table); end $$;
+select tap.ok(
+  exists (select from public.plpgsql_check_function_tb('lint_probe.broken()'::regprocedure, fatal_errors => false)
+           where level = 'error' and message ~ 'no_such_table'),
+  'plpgsql_check reports a function that reads a missing table (the lint can fail)');
 
 set local check_function_bodies = on;
 select tap.lives_ok(
