@@ -86,7 +86,7 @@ function runAs(user: { uid: number; gid: number } | null, file: string, args: st
   if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
-async function startLocal(bindir: string): Promise<TestServer> {
+async function startLocal(bindir: string, settings: Record<string, string> = {}): Promise<TestServer> {
   const user = postgresUser();
   const dir = mkdtempSync(join(tmpdir(), 'pgvigil-test-'));
   const data = join(dir, 'data');
@@ -110,6 +110,7 @@ async function startLocal(bindir: string): Promise<TestServer> {
     `max_worker_processes = 32`,
     `shared_preload_libraries = '${preload.join(',')}'`,
     ...(preload.includes('pg_cron') ? [`cron.use_background_workers = on`, `cron.database_name = 'postgres'`] : []),
+    ...Object.entries(settings).map(([k, v]) => `${k} = '${v.replace(/'/g, "''")}'`),
   ];
   appendFileSync(join(data, 'postgresql.conf'), '\n# pgvigil test cluster\n' + conf.join('\n') + '\n');
   runAs(user, join(bindir, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
@@ -232,12 +233,13 @@ export function localBinariesAvailable(): boolean {
 
 /**
  * A cluster of one's own, whatever TEST_DATABASE_URL says: for tests about
- * cluster-global objects (roles), which must not share a server.
+ * cluster-global objects (roles, max_connections), which must not share a
+ * server. `settings` are extra postgresql.conf lines, e.g. { max_connections: '20' }.
  */
-export async function startPrivateServer(): Promise<TestServer> {
+export async function startPrivateServer(settings: Record<string, string> = {}): Promise<TestServer> {
   const bindir = findBindir();
   if (!bindir) throw new Error('startPrivateServer needs local server binaries (see startTestServer)');
-  return startLocal(bindir);
+  return startLocal(bindir, settings);
 }
 
 export async function startTestServer(): Promise<TestServer> {

@@ -55,6 +55,13 @@ begin
         ('vigil_reader', 'grant usage on schema vigil to vigil_reader'),
         ('vigil_reader', 'grant select on vigil.pgmigrations, vigil.sql_sources to vigil_reader'),
         ('vigil_reader', 'grant execute on function vigil.version() to vigil_reader'),
+        ('vigil_reader', 'grant select on vigil.checks, vigil.check_runs, vigil.samples, vigil.tick_state to vigil_reader'),
+        ('vigil_reader', 'grant execute on function vigil.due_checks(timestamptz) to vigil_reader'),
+        ('vigil_admin',  'grant execute on function vigil.add_check(text, text, jsonb, interval, text, jsonb, text, double precision, double precision, interval, text, text, text, text, boolean, interval, boolean) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.update_check(text, jsonb, interval, text, jsonb, text, double precision, double precision, interval, text, text, text, text, boolean, interval, text) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.remove_check(text) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.enable_check(text) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.disable_check(text) to vigil_admin'),
         ('vigil_worker', 'grant usage on schema vigil to vigil_worker'),
         ('vigil_worker', 'grant select on vigil.pgmigrations, vigil.sql_sources to vigil_worker'),
         ('vigil_worker', 'grant execute on function vigil.version() to vigil_worker')

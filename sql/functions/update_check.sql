@@ -1,0 +1,67 @@
+-- vigil.update_check(...): changes some settings of a check. A null argument
+-- leaves that setting as it is; pass 'NaN' as a threshold to remove it. The
+-- result is validated as a whole, exactly as add_check validates.
+create or replace function vigil.update_check(
+  p_name         text,
+  p_params       jsonb default null,
+  p_every        interval default null,
+  p_service      text default null,
+  p_labels       jsonb default null,
+  p_direction    text default null,
+  p_warning      double precision default null,
+  p_critical     double precision default null,
+  p_timeout      interval default null,
+  p_runbook_url  text default null,
+  p_description  text default null,
+  p_owner        text default null,
+  p_max_severity text default null,
+  p_keep_series  boolean default null,
+  p_lock_timeout interval default null,
+  p_function     text default null
+)
+returns vigil.checks
+language plpgsql
+security definer
+set search_path = ''
+as $$
+-- security definer because vigil_admin may change vigil.checks only through
+-- this validated API, never by writing the table directly.
+declare
+  v_row vigil.checks;
+begin
+  select * into v_row from vigil.checks c where c.name = p_name for update;
+  if not found then
+    raise exception 'check % does not exist', coalesce(pg_catalog.quote_literal(p_name), 'NULL')
+      using errcode = 'no_data_found', hint = 'See select name from vigil.checks order by 1;';
+  end if;
+  v_row.function_name := coalesce(p_function, v_row.function_name);
+  v_row.params        := coalesce(p_params, v_row.params);
+  v_row.every         := coalesce(p_every, v_row.every);
+  v_row.service       := coalesce(p_service, v_row.service);
+  v_row.labels        := coalesce(p_labels, v_row.labels);
+  v_row.direction     := coalesce(p_direction, v_row.direction);
+  v_row.warning       := case when p_warning = 'NaN' then null else coalesce(p_warning, v_row.warning) end;
+  v_row.critical      := case when p_critical = 'NaN' then null else coalesce(p_critical, v_row.critical) end;
+  v_row.timeout       := coalesce(p_timeout, v_row.timeout);
+  v_row.runbook_url   := coalesce(p_runbook_url, v_row.runbook_url);
+  v_row.description   := coalesce(p_description, v_row.description);
+  v_row.owner         := coalesce(p_owner, v_row.owner);
+  v_row.max_severity  := coalesce(p_max_severity, v_row.max_severity);
+  v_row.keep_series   := coalesce(p_keep_series, v_row.keep_series);
+  v_row.lock_timeout  := coalesce(p_lock_timeout, v_row.lock_timeout);
+  v_row := vigil._validate_check(v_row);
+  update vigil.checks c
+     set function_name = v_row.function_name, params = v_row.params, every = v_row.every,
+         service = v_row.service, labels = v_row.labels, direction = v_row.direction,
+         warning = v_row.warning, critical = v_row.critical, timeout = v_row.timeout,
+         runbook_url = v_row.runbook_url, description = v_row.description, owner = v_row.owner,
+         max_severity = v_row.max_severity, keep_series = v_row.keep_series,
+         lock_timeout = v_row.lock_timeout, updated_at = pg_catalog.now()
+   where c.name = p_name
+  returning * into v_row;
+  return v_row;
+end
+$$;
+
+comment on function vigil.update_check(text, jsonb, interval, text, jsonb, text, double precision, double precision, interval, text, text, text, text, boolean, interval, text) is
+  'Changes settings of a check; null leaves a setting unchanged, ''NaN'' removes a threshold. Example: select vigil.update_check(''connections'', p_warning => 70). Validated like add_check; raises P0002 for an unknown check.';
