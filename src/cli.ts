@@ -5,6 +5,7 @@ import { renderBundle } from './bundle.js';
 import { migrate } from './migrate.js';
 import { packageVersion } from './sources.js';
 import { start } from './start.js';
+import { runTick } from './tick.js';
 import { uninstall, uninstallSql } from './uninstall.js';
 
 const program = new Command();
@@ -39,6 +40,15 @@ program
   .option('--database-url <url>', 'connection URL (default: DATABASE_URL, then the PG* variables)')
   .action(async (opts: { databaseUrl?: string }) => {
     await uninstall({ databaseUrl: opts.databaseUrl, log: info });
+  });
+
+program
+  .command('tick')
+  .description('Run one tick now: each due check with its own statement timeout, then vigil.tick().')
+  .option('--database-url <url>', 'connection URL (default: DATABASE_URL, then the PG* variables)')
+  .action(async (opts: { databaseUrl?: string }) => {
+    const r = await runTick({ databaseUrl: opts.databaseUrl });
+    print(JSON.stringify(r.skipped ? { skipped: true } : { checks: r.checks, tick: r.summary }));
   });
 
 program

@@ -4,3 +4,4 @@ export { renderBundle } from './bundle.js';
 export { uninstall, uninstallSql } from './uninstall.js';
 export { start, type StartOptions } from './start.js';
 export { packageVersion } from './sources.js';
+export { runTick, runTickOn, type TickResult } from './tick.js';
