@@ -54,7 +54,7 @@ describe('the tick driver', () => {
     expect(slow.rows[0]!.ms).toBeGreaterThanOrEqual(250);
     expect(slow.rows[0]!.ms).toBeLessThan(5_000);
     const state = await db.query(`select last_tick_at from vigil.tick_state`);
-    expect(state.rows[0].last_tick_at).toEqual(new Date('2026-03-10T12:00:00Z'));
+    expect(state.rows[0]?.last_tick_at).toEqual(new Date('2026-03-10T12:00:00Z'));
   });
 
   test('a check blocked on a lock is stopped by its lock_timeout, even inside one big vigil.tick()', async () => {
@@ -129,7 +129,7 @@ describe('who may configure checks', () => {
       await expect(withClient(asRole(`op_${suffix}`), (c) => c.query(attempt))).rejects.toMatchObject({ code: '42501' });
       await expect(withClient(asRole(`op_${suffix}`), (c) => c.query(`insert into vigil.checks (name, function_name) values ('x', 'vigil.check_tick_lag')`))).rejects.toMatchObject({ code: '42501' });
       const none = await db.query(`select count(*)::int as n from vigil.checks where name in ('injected', 'x')`);
-      expect(none.rows[0].n).toBe(0);
+      expect(none.rows[0]?.n).toBe(0);
       await withClient(asRole(`admin_${suffix}`), (c) => c.query(attempt));
       await expect(withClient(asRole(`admin_${suffix}`), (c) => c.query(`delete from vigil.checks`))).rejects.toMatchObject({ code: '42501' });
       const added = await db.query(`select function_name from vigil.checks where name = 'injected'`);
