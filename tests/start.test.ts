@@ -2,12 +2,12 @@
 // PostgreSQL in ./.pgvigil/, migrated, kept between runs, serving until
 // Ctrl-C; with DATABASE_URL, migrate that database.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { CLI_COMMAND, runCli } from './helpers/cli.js';
 import { databasesForThisFile } from './helpers/db.js';
 
@@ -29,9 +29,12 @@ describe('pgvigil start', () => {
   const project = mkdtempSync(join(tmpdir(), 'pgvigil-start-'));
   chmodSync(project, 0o755);
   const home = join(project, '.pgvigil');
+  const scratch: string[] = [project];
+  afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test.runIf(process.getuid?.() === 0)('as root, an unreachable home gets a clear error', async () => {
     const hidden = mkdtempSync(join(tmpdir(), 'pgvigil-hidden-')); // 0700
+    scratch.push(hidden);
     const run = await runCli(['start', '--once', '--home', join(hidden, '.pgvigil')], { env: { DATABASE_URL: undefined } });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/"postgres" OS user, which cannot reach .*--home/);
