@@ -35,7 +35,7 @@ describe('pgvigil migrate', () => {
     expect(results.map((r) => r.status)).toEqual(Array(5).fill('fulfilled'));
     const applied = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.migrations : []));
     expect(applied).toEqual(loadMigrations().map((m) => m.name)); // each applied exactly once
-    const rows = await db.query<{ name: string; n: number }>('select name, count(*)::int as n from vigil.pgmigrations group by name');
+    const rows = await db.query<{ name: string; n: number }>('select name, count(*)::int as n from vigil.pgmigrations group by name order by name');
     expect(rows.rows).toEqual(loadMigrations().map((m) => ({ name: m.name, n: 1 })));
     const sources = await db.query<{ n: number }>('select count(*)::int as n from vigil.sql_sources');
     expect(sources.rows[0]!.n).toBe(loadRepeatable().length);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
+import { loadMigrations } from '../src/sources.js';
 import { CLI_COMMAND, runCli } from './helpers/cli.js';
 import { databasesForThisFile } from './helpers/db.js';
 
@@ -46,7 +47,7 @@ describe('pgvigil start', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`creating a local PostgreSQL cluster in ${join(home, 'data')}`);
     expect(run.stdout).toContain('migration 0001_foundation: applied');
-    expect(run.stdout).toMatch(/pgvigil \d+\.\d+\.\d+ installed; migrations: 0001_foundation/);
+    expect(run.stdout).toMatch(/pgvigil \d+\.\d+\.\d+ installed; migrations: 0001_foundation, /);
     expect(run.stdout).toContain(`connect with: psql 'postgresql://postgres:pgvigil@localhost:${port}/postgres'`);
   });
 
@@ -75,7 +76,7 @@ describe('pgvigil start', () => {
     const client = new pg.Client({ connectionString: `postgresql://postgres:pgvigil@localhost:${port}/postgres` });
     await client.connect();
     const v = await client.query('select migrations from vigil.version()');
-    expect(v.rows[0].migrations).toEqual(['0001_foundation']);
+    expect(v.rows[0].migrations).toEqual(loadMigrations().map((m) => m.name));
     await client.end();
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -41,6 +41,7 @@ begin
       using errcode = 'unique_violation',
             hint = 'Use vigil.update_check to change it, or vigil.remove_check first.';
   end if;
+  perform vigil._probe_check(v_row);
   insert into vigil.checks (name, function_name, params, every, service, labels, direction, warning, critical,
                             max_severity, keep_series, timeout, lock_timeout, runbook_url, owner, description, enabled)
   values (v_row.name, v_row.function_name, v_row.params, v_row.every, v_row.service, v_row.labels, v_row.direction,
@@ -52,4 +53,4 @@ end
 $$;
 
 comment on function vigil.add_check(text, text, jsonb, interval, text, jsonb, text, double precision, double precision, interval, text, text, text, text, boolean, interval, boolean) is
-  'Registers a check: select vigil.add_check(p_name => ''orders_fresh'', p_function => ''vigil.check_freshness'', p_params => ''{"table": "public.orders", "column": "created_at"}'', p_warning => 600, p_critical => 1800). Validates everything (SQLSTATE 22023, 42883, 42P13 or 23505, with a HINT) and writes nothing on bad input.';
+  'Registers a check: select vigil.add_check(p_name => ''orders_fresh'', p_function => ''vigil.check_freshness'', p_params => ''{"table": "public.orders", "column": "created_at"}'', p_warning => 600, p_critical => 1800). Validates everything (SQLSTATE 22023, 42883, 42P13 or 23505, with a HINT), runs the function once to try its params (a bad table or column is refused with its own SQLSTATE), and writes nothing on bad input.';

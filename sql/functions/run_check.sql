@@ -68,7 +68,8 @@ begin
           from r
       ), each_series as (
         insert into vigil.samples (at, check_name, series, value, labels, detail)
-        select $5, $6, r.series, r.value, r.labels, r.detail from r where r.breach or $7
+        select $5, $6, r.series, r.value, r.labels, r.detail from r
+         where r.breach or $7 or (r.value is null and r.detail is not null)
       )
       select pg_catalog.count(*)::int, (pg_catalog.count(*) filter (where r.breach))::int from r
     $q$, v_schema, v_function)

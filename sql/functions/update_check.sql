@@ -50,6 +50,9 @@ begin
   v_row.keep_series   := coalesce(p_keep_series, v_row.keep_series);
   v_row.lock_timeout  := coalesce(p_lock_timeout, v_row.lock_timeout);
   v_row := vigil._validate_check(v_row);
+  if p_params is not null or p_function is not null then
+    perform vigil._probe_check(v_row);
+  end if;
   update vigil.checks c
      set function_name = v_row.function_name, params = v_row.params, every = v_row.every,
          service = v_row.service, labels = v_row.labels, direction = v_row.direction,

@@ -1,7 +1,7 @@
 -- vigil.add_check validates every input: a clear SQLSTATE, a message naming
 -- the bad value, a HINT, and nothing half-applied.
 begin;
-select tap.plan(22);
+select tap.plan(25);
 
 create schema test;
 create function test.ok_check(p_params jsonb)
@@ -68,7 +68,17 @@ select tap.throws_ok($$select vigil.add_check(p_name => 'x', p_function => 'test
 select tap.throws_ok($$select vigil.add_check(p_name => 'good', p_function => 'test.ok_check')$$,
   '23505', 'check good already exists', 'a duplicate name is rejected');
 
-select tap.is((select pg_catalog.count(*)::int from vigil.checks where name in ('x', 'Bad Name')), 0,
+select tap.throws_ok(
+  $$select vigil.add_check(p_name => 'fresh', p_function => 'vigil.check_freshness',
+                           p_params => '{"table": "public.no_such_table", "column": "created_at"}')$$,
+  '22023', null, 'params naming a table that does not exist are refused at registration');
+select tap.matches(test.hint_of($$select vigil.add_check(p_name => 'custom', p_function => 'vigil.check_custom_value',
+                           p_params => '{"sql": "select frobnicate"}')$$),
+  '.', 'custom SQL that does not run is refused, with a hint');
+select tap.throws_ok($$select vigil.update_check('good', p_params => '{"x": 1}', p_function => 'vigil.check_freshness')$$,
+  '22023', null, 'update_check tries new params too');
+
+select tap.is((select pg_catalog.count(*)::int from vigil.checks where name in ('x', 'Bad Name', 'fresh', 'custom')), 0,
   'nothing was written by the rejected calls');
 
 select tap.is(
