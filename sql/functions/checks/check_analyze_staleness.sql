@@ -22,69 +22,34 @@
 --
 -- Params: min_modified (default 1000) leaves out tables with fewer modified
 -- rows; include_vigil (default false) includes pgvigil's own tables.
+--
+-- The threshold, and the tables and counters it is computed for, come from
+-- vigil._autovacuum_thresholds('analyze', ...), which dead_tuples shares.
 create or replace function vigil.check_analyze_staleness(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql
 stable
 set search_path = ''
 as $$
-  with p as (
-    select coalesce((p_params->>'min_modified')::bigint, 1000) as min_modified,
-           coalesce((p_params->>'include_vigil')::boolean, false) as include_vigil,
-           pg_catalog.current_setting('autovacuum_analyze_threshold')::double precision as anl_base,
-           pg_catalog.current_setting('autovacuum_analyze_scale_factor')::double precision as anl_scale,
-           pg_catalog.current_setting('autovacuum')::boolean
-             and pg_catalog.current_setting('track_counts')::boolean as autovacuum_on
-  ), t as (
-    -- The counters behind pg_stat_user_tables, read directly: the view also
-    -- sums idx_scan over every index (a join and a GROUP BY), which on 10,000
-    -- tables costs more than everything else here.
-    select c.oid as relid, n.nspname as schemaname, c.relname, c.reltuples, c.reloptions,
-           pg_catalog.pg_stat_get_mod_since_analyze(c.oid) as n_mod_since_analyze,
-           pg_catalog.pg_stat_get_last_analyze_time(c.oid) as last_analyze,
-           pg_catalog.pg_stat_get_last_autoanalyze_time(c.oid) as last_autoanalyze
-      from pg_catalog.pg_class c
-      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     cross join p
-     where c.relkind in ('r', 'm')
-       and pg_catalog.pg_stat_get_mod_since_analyze(c.oid) >= p.min_modified
-       and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-       and n.nspname !~ '^pg_(toast_)?temp_'
-       and (n.nspname <> 'vigil' or p.include_vigil)
-  ), o as (
-    -- Per-table storage parameters, only for the tables above that have any.
-    select t.relid,
-           pg_catalog.max(r.v) filter (where r.k = 'autovacuum_enabled') as enabled,
-           pg_catalog.max(r.v) filter (where r.k = 'autovacuum_analyze_threshold') as anl_base,
-           pg_catalog.max(r.v) filter (where r.k = 'autovacuum_analyze_scale_factor') as anl_scale
-      from t
-     cross join lateral (
-       select pg_catalog.split_part(x, '=', 1) as k, pg_catalog.substr(x, pg_catalog.strpos(x, '=') + 1) as v
-         from pg_catalog.unnest(t.reloptions) as x
-     ) r
-     group by t.relid
-  ), g as (
-    select t.*,
-           coalesce(o.enabled::boolean, true) and p.autovacuum_on as autovacuum_enabled,
-           coalesce(o.anl_base::double precision, p.anl_base)
-             -- autovacuum takes reltuples as 0 until the table is first vacuumed or analyzed (-1).
-             + coalesce(o.anl_scale::double precision, p.anl_scale) * greatest(t.reltuples, 0) as threshold,
-           greatest(t.last_analyze, t.last_autoanalyze) as analyzed_at
-      from t
-     cross join p
-      left join o on o.relid = t.relid
+  with g as (
+    select a.*,
+           pg_catalog.pg_stat_get_last_analyze_time(a.relid) as last_analyze,
+           pg_catalog.pg_stat_get_last_autoanalyze_time(a.relid) as last_autoanalyze
+      from vigil._autovacuum_thresholds('analyze',
+                                        coalesce((p_params->>'min_modified')::bigint, 1000),
+                                        coalesce((p_params->>'include_vigil')::boolean, false)) a
   )
   select pg_catalog.format('%I.%I', g.schemaname, g.relname) as series,
-         g.n_mod_since_analyze / greatest(g.threshold, 1) as value,
+         g.counter / greatest(g.threshold, 1) as value,
          pg_catalog.jsonb_build_object('table', pg_catalog.format('%I.%I', g.schemaname, g.relname)) as labels,
          pg_catalog.jsonb_build_object(
-           'n_mod_since_analyze', g.n_mod_since_analyze,
+           'n_mod_since_analyze', g.counter,
            'n_live_tup', pg_catalog.pg_stat_get_live_tuples(g.relid),
            'threshold', pg_catalog.round(g.threshold::numeric),
            'last_analyze', g.last_analyze,
            'last_autoanalyze', g.last_autoanalyze,
-           'hours_since_analyze', pg_catalog.round((pg_catalog.date_part('epoch', pg_catalog.now() - g.analyzed_at) / 3600)::numeric, 1),
-           'never_analyzed', g.analyzed_at is null,
+           'hours_since_analyze', pg_catalog.round((pg_catalog.date_part('epoch', pg_catalog.now() - greatest(g.last_analyze, g.last_autoanalyze)) / 3600)::numeric, 1),
+           'never_analyzed', g.last_analyze is null and g.last_autoanalyze is null,
            'autovacuum_enabled', g.autovacuum_enabled,
            'hint', case when g.autovacuum_enabled
                         then 'Autovacuum is on but has not re-analyzed this table: ANALYZE it now; if it recurs, lower the table''s autovacuum_analyze_scale_factor or run ANALYZE after bulk loads.'

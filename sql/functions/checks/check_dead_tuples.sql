@@ -24,79 +24,32 @@
 -- Params: min_dead (default 1000) leaves out tables with fewer dead rows, so
 -- tiny tables whose threshold is a handful of rows do not alert;
 -- include_vigil (default false) includes pgvigil's own tables.
+--
+-- The threshold, and the tables and counters it is computed for, come from
+-- vigil._autovacuum_thresholds('vacuum', ...), which analyze_staleness shares.
 create or replace function vigil.check_dead_tuples(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql
 stable
 set search_path = ''
 as $$
-  with p as (
-    select coalesce((p_params->>'min_dead')::bigint, 1000) as min_dead,
-           coalesce((p_params->>'include_vigil')::boolean, false) as include_vigil,
-           pg_catalog.current_setting('autovacuum_vacuum_threshold')::double precision as vac_base,
-           pg_catalog.current_setting('autovacuum_vacuum_scale_factor')::double precision as vac_scale,
-           -- PostgreSQL 18+; null (no cap) before.
-           pg_catalog.current_setting('autovacuum_vacuum_max_threshold', true)::double precision as vac_max,
-           pg_catalog.current_setting('autovacuum')::boolean
-             and pg_catalog.current_setting('track_counts')::boolean as autovacuum_on
-  ), t as (
-    -- The counters behind pg_stat_user_tables, read directly: the view also
-    -- sums idx_scan over every index (a join and a GROUP BY), which on 10,000
-    -- tables costs more than everything else here.
-    select c.oid as relid, n.nspname as schemaname, c.relname, c.reltuples, c.reloptions,
-           pg_catalog.pg_stat_get_dead_tuples(c.oid) as n_dead_tup
-      from pg_catalog.pg_class c
-      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     cross join p
-     where c.relkind in ('r', 'm')
-       and pg_catalog.pg_stat_get_dead_tuples(c.oid) >= p.min_dead
-       and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-       and n.nspname !~ '^pg_(toast_)?temp_'
-       and (n.nspname <> 'vigil' or p.include_vigil)
-  ), o as (
-    -- Per-table storage parameters, only for the tables above that have any.
-    select t.relid,
-           pg_catalog.max(r.v) filter (where r.k = 'autovacuum_enabled') as enabled,
-           pg_catalog.max(r.v) filter (where r.k = 'autovacuum_vacuum_threshold') as vac_base,
-           pg_catalog.max(r.v) filter (where r.k = 'autovacuum_vacuum_scale_factor') as vac_scale,
-           pg_catalog.max(r.v) filter (where r.k = 'autovacuum_vacuum_max_threshold') as vac_max
-      from t
-     cross join lateral (
-       select pg_catalog.split_part(x, '=', 1) as k, pg_catalog.substr(x, pg_catalog.strpos(x, '=') + 1) as v
-         from pg_catalog.unnest(t.reloptions) as x
-     ) r
-     group by t.relid
-  ), f as (
-    select t.*,
-           coalesce(o.enabled::boolean, true) and p.autovacuum_on as autovacuum_enabled,
-           coalesce(o.vac_base::double precision, p.vac_base)
-             -- autovacuum takes reltuples as 0 until the table is first vacuumed or analyzed (-1).
-             + coalesce(o.vac_scale::double precision, p.vac_scale) * greatest(t.reltuples, 0) as raw_threshold,
-           -- A storage parameter of -1 disables the cap; without one, the setting applies.
-           coalesce(o.vac_max::double precision, p.vac_max) as vac_max
-      from t
-     cross join p
-      left join o on o.relid = t.relid
-  ), g as (
-    select f.*,
-           case when f.vac_max >= 0 then least(f.raw_threshold, f.vac_max) else f.raw_threshold end as threshold
-      from f
-  )
-  select pg_catalog.format('%I.%I', g.schemaname, g.relname) as series,
-         g.n_dead_tup / greatest(g.threshold, 1) as value,
-         pg_catalog.jsonb_build_object('table', pg_catalog.format('%I.%I', g.schemaname, g.relname)) as labels,
+  select pg_catalog.format('%I.%I', a.schemaname, a.relname) as series,
+         a.counter / greatest(a.threshold, 1) as value,
+         pg_catalog.jsonb_build_object('table', pg_catalog.format('%I.%I', a.schemaname, a.relname)) as labels,
          pg_catalog.jsonb_build_object(
-           'n_dead_tup', g.n_dead_tup,
-           'n_live_tup', pg_catalog.pg_stat_get_live_tuples(g.relid),
-           'threshold', pg_catalog.round(g.threshold::numeric),
-           'last_autovacuum', pg_catalog.pg_stat_get_last_autovacuum_time(g.relid),
-           'last_vacuum', pg_catalog.pg_stat_get_last_vacuum_time(g.relid),
-           'autovacuum_enabled', g.autovacuum_enabled,
-           'hint', case when g.autovacuum_enabled
+           'n_dead_tup', a.counter,
+           'n_live_tup', pg_catalog.pg_stat_get_live_tuples(a.relid),
+           'threshold', pg_catalog.round(a.threshold::numeric),
+           'last_autovacuum', pg_catalog.pg_stat_get_last_autovacuum_time(a.relid),
+           'last_vacuum', pg_catalog.pg_stat_get_last_vacuum_time(a.relid),
+           'autovacuum_enabled', a.autovacuum_enabled,
+           'hint', case when a.autovacuum_enabled
                         then 'Autovacuum is on but has not kept up: check for long transactions holding back the xmin horizon and for cancelled autovacuums in the log, or lower the table''s autovacuum_vacuum_scale_factor. VACUUM the table now.'
                         else 'Autovacuum is off for this table (or globally): VACUUM it, or turn autovacuum back on.' end
          ) as detail
-    from g
+    from vigil._autovacuum_thresholds('vacuum',
+                                      coalesce((p_params->>'min_dead')::bigint, 1000),
+                                      coalesce((p_params->>'include_vigil')::boolean, false)) a
 $$;
 
 comment on function vigil.check_dead_tuples(jsonb) is

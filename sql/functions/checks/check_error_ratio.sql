@@ -40,8 +40,6 @@ declare
   v_where     text;
   v_error     text;
   v_sql       text;
-  v_state     text;
-  v_msg       text;
 begin
   v_t := vigil._app_table(p_params, 'table');
   v_time := vigil._app_column(v_t.rel, p_params, 'time_column', true, 'timestamptz');
@@ -59,58 +57,32 @@ begin
   end if;
   if v_err_where is null then
     v_err_col := vigil._app_column(v_t.rel, p_params, 'error_column', true);
-    if pg_catalog.jsonb_typeof(p_params -> 'error_values') is distinct from 'array'
-       or pg_catalog.jsonb_array_length(p_params -> 'error_values') = 0
-       or exists (select from pg_catalog.jsonb_array_elements(p_params -> 'error_values') e(v)
-                   where pg_catalog.jsonb_typeof(e.v) <> 'string') then
-      raise exception 'param "error_values" must be a non-empty array of strings, not %',
-            coalesce((p_params -> 'error_values')::text, 'missing')
-        using errcode = 'invalid_parameter_value',
-              hint = 'The values of error_column that mark an error, e.g. {"error_values": ["error", "critical"]}; they are compared with the column as text.';
-    end if;
-    select pg_catalog.array_agg(e.v) into v_err_vals
-      from pg_catalog.jsonb_array_elements_text(p_params -> 'error_values') e(v);
+    v_err_vals := vigil._app_strings(p_params, 'error_values',
+      'The values of error_column that mark an error, e.g. {"error_values": ["error", "critical"]}; they are compared with the column as text.');
     v_error := pg_catalog.format('t.%I::text = any ($3)', v_err_col);
   else
     v_error := pg_catalog.format('(%s)', v_err_where);
   end if;
 
-  v_sql := pg_catalog.format($q$
-    select %s as grp,
-           pg_catalog.count(*) as total,
-           pg_catalog.count(*) filter (where %s) as errors
-      from %I.%I as t
-     where t.%I > $1 and t.%I <= $2$q$,
-    case when v_group is null then '$5::text'
-         else pg_catalog.format($f$coalesce(t.%I::text, '(null)')$f$, v_group) end,
-    v_error, v_t.schema_name, v_t.table_name, v_time, v_time)
-    || case when v_where is not null then pg_catalog.format(' and (%s)', v_where) else '' end
-    || case when v_group is not null then ' group by 1' else '' end;
-  v_sql := pg_catalog.format($q$
-    select g.grp,
-           case when g.total >= $4 then (100.0 * g.errors / g.total)::double precision end,
-           case when $6::text is null then pg_catalog.jsonb_build_object('table', $5::text)
-                else pg_catalog.jsonb_build_object('table', $5::text, $6::text, g.grp) end,
-           pg_catalog.jsonb_build_object('errors', g.errors, 'rows', g.total, 'min_rows', $4,
-                                         'window', $7::text, 'from', $1, 'to', $2)
-      from (%s) as g$q$, v_sql);
+  v_sql := vigil._app_grouped_query(v_t.rel, v_group,
+    p_aggregates => pg_catalog.format('pg_catalog.count(*) as total, pg_catalog.count(*) filter (where %s) as errors', v_error),
+    p_where      => array[pg_catalog.format('t.%I > $1 and t.%I <= $2', v_time, v_time), '(' || v_where || ')'],
+    p_value      => 'case when g.total >= $4 then 100.0 * g.errors / g.total end',
+    p_detail     => $d$pg_catalog.jsonb_build_object('errors', g.errors, 'rows', g.total, 'min_rows', $4,
+                                                    'window', $5::text, 'from', $1, 'to', $2)$d$);
 
   begin
     for series, value, labels, detail in execute v_sql
-      using v_now - v_window, v_now, v_err_vals, v_min_rows, v_t.label, v_group::text,
-            coalesce(p_params ->> 'window', '15 minutes')
+      using v_now - v_window, v_now, v_err_vals, v_min_rows, coalesce(p_params ->> 'window', '15 minutes')
     loop
       return next;
     end loop;
   exception
+    when insufficient_privilege then
+      raise;
     when syntax_error_or_access_rule_violation or data_exception or feature_not_supported then
-      get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
-      if v_state = '42501' then
-        raise;
-      end if;
-      raise exception 'check_error_ratio on %: the query built from params failed: % (SQLSTATE %)', v_t.label, v_msg, v_state
-        using errcode = 'invalid_parameter_value',
-              hint = 'Check the raw "where" and "error_where" params: SQL predicates on the table (aliased t); functions outside pg_catalog must be schema-qualified.';
+      perform vigil._app_query_failed('check_error_ratio', v_t.label, sqlstate, sqlerrm,
+        'Check the raw "where" and "error_where" params: SQL predicates on the table (aliased t); functions outside pg_catalog must be schema-qualified.');
   end;
 end
 $$;

@@ -33,8 +33,6 @@ declare
   v_since  timestamptz;
   v_newest timestamptz;
   v_from   timestamptz;
-  v_state  text;
-  v_msg    text;
 begin
   v_t := vigil._app_table(p_params, 'table');
   v_col := vigil._app_column(v_t.rel, p_params, 'column', true, 'timestamptz');
@@ -51,14 +49,11 @@ begin
        into v_newest
       using v_now;
   exception
+    when insufficient_privilege then
+      raise;
     when syntax_error_or_access_rule_violation or data_exception or feature_not_supported then
-      get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
-      if v_state = '42501' then
-        raise;
-      end if;
-      raise exception 'check_freshness on %: the query built from params failed: % (SQLSTATE %)', v_t.label, v_msg, v_state
-        using errcode = 'invalid_parameter_value',
-              hint = 'Check the "where" param: a SQL predicate on the table (aliased t), e.g. "status = ''paid''"; functions outside pg_catalog must be schema-qualified.';
+      perform vigil._app_query_failed('check_freshness', v_t.label, sqlstate, sqlerrm,
+        'Check the "where" param: a SQL predicate on the table (aliased t), e.g. "status = ''paid''"; functions outside pg_catalog must be schema-qualified.');
   end;
 
   -- greatest() ignores nulls; -infinity (no active_hours) with no row at all means nothing to measure.

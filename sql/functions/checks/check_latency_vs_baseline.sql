@@ -38,8 +38,6 @@ declare
   v_min_count  double precision;
   v_where      text;
   v_sql        text;
-  v_state      text;
-  v_msg        text;
 begin
   v_t := vigil._app_table(p_params, 'table');
   v_time := vigil._app_column(v_t.rel, p_params, 'time_column', true, 'timestamptz');
@@ -55,47 +53,32 @@ begin
   v_min_count := vigil._app_number(p_params, 'min_count', 20, 1, 1e12, true);
   v_where := vigil._app_predicate(p_params, 'where');
 
-  v_sql := pg_catalog.format($q$
-    select %s as grp,
+  v_sql := vigil._app_grouped_query(v_t.rel, v_group,
+    p_aggregates => pg_catalog.format($a$
            pg_catalog.percentile_cont($3) within group (order by t.%I::double precision) filter (where t.%I > $1) as recent,
            pg_catalog.percentile_cont($3) within group (order by t.%I::double precision) filter (where t.%I <= $1) as baseline,
            pg_catalog.count(*) filter (where t.%I > $1) as recent_count,
-           pg_catalog.count(*) filter (where t.%I <= $1) as baseline_count
-      from %I.%I as t
-     where t.%I > $1 - $8 and t.%I <= $2 and t.%I is not null$q$,
-    case when v_group is null then '$5::text'
-         else pg_catalog.format($f$coalesce(t.%I::text, '(null)')$f$, v_group) end,
-    v_value, v_time, v_value, v_time, v_time, v_time,
-    v_t.schema_name, v_t.table_name, v_time, v_time, v_value)
-    || case when v_where is not null then pg_catalog.format(' and (%s)', v_where) else '' end
-    || case when v_group is not null then ' group by 1' else '' end;
-  v_sql := pg_catalog.format($q$
-    select g.grp,
-           case when g.recent_count >= $4 and g.baseline_count >= $4 and g.baseline > 0
-                then g.recent / g.baseline end,
-           case when $6::text is null then pg_catalog.jsonb_build_object('table', $5::text)
-                else pg_catalog.jsonb_build_object('table', $5::text, $6::text, g.grp) end,
-           pg_catalog.jsonb_build_object('recent', g.recent, 'baseline', g.baseline,
-                                         'recent_count', g.recent_count, 'baseline_count', g.baseline_count,
-                                         'percentile', $3, 'min_count', $4, 'window', $7::text)
-      from (%s) as g$q$, v_sql);
+           pg_catalog.count(*) filter (where t.%I <= $1) as baseline_count$a$,
+      v_value, v_time, v_value, v_time, v_time, v_time),
+    p_where      => array[pg_catalog.format('t.%I > $1 - $6 and t.%I <= $2 and t.%I is not null', v_time, v_time, v_value),
+                          '(' || v_where || ')'],
+    p_value      => 'case when g.recent_count >= $4 and g.baseline_count >= $4 and g.baseline > 0 then g.recent / g.baseline end',
+    p_detail     => $d$pg_catalog.jsonb_build_object('recent', g.recent, 'baseline', g.baseline,
+                                                    'recent_count', g.recent_count, 'baseline_count', g.baseline_count,
+                                                    'percentile', $3, 'min_count', $4, 'window', $5::text)$d$);
 
   begin
     for series, value, labels, detail in execute v_sql
-      using v_now - v_window, v_now, v_pct, v_min_count, v_t.label, v_group::text,
-            coalesce(p_params ->> 'window', '1 hour'), v_baseline
+      using v_now - v_window, v_now, v_pct, v_min_count, coalesce(p_params ->> 'window', '1 hour'), v_baseline
     loop
       return next;
     end loop;
   exception
+    when insufficient_privilege then
+      raise;
     when syntax_error_or_access_rule_violation or data_exception or feature_not_supported then
-      get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
-      if v_state = '42501' then
-        raise;
-      end if;
-      raise exception 'check_latency_vs_baseline on %: the query built from params failed: % (SQLSTATE %)', v_t.label, v_msg, v_state
-        using errcode = 'invalid_parameter_value',
-              hint = 'Check the raw "where" param: a SQL predicate on the table (aliased t); functions outside pg_catalog must be schema-qualified.';
+      perform vigil._app_query_failed('check_latency_vs_baseline', v_t.label, sqlstate, sqlerrm,
+        'Check the raw "where" param: a SQL predicate on the table (aliased t); functions outside pg_catalog must be schema-qualified.');
   end;
 end
 $$;

@@ -21,28 +21,19 @@
 -- Heavy multixact use can also exhaust the member space before the IDs run
 -- out; autovacuum then lowers its effective freeze age by itself, so this
 -- check may read high earlier than the ID count alone suggests.
+--
+-- The rows come from vigil._wraparound('mxid'), which xid_wraparound shares;
+-- the hint is this check's own.
 create or replace function vigil.check_multixact_wraparound(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql
 stable
 set search_path = ''
 as $$
-  with s as (
-    select pg_catalog.current_setting('autovacuum_multixact_freeze_max_age')::double precision as freeze_max_age
-  )
-  select d.datname::text as series,
-         100.0 * pg_catalog.mxid_age(d.datminmxid) / s.freeze_max_age as value,
-         pg_catalog.jsonb_build_object('database', d.datname) as labels,
-         pg_catalog.jsonb_build_object(
-           'mxid_age', pg_catalog.mxid_age(d.datminmxid),
-           'autovacuum_multixact_freeze_max_age', s.freeze_max_age::bigint,
-           'mxids_until_wraparound', 2147483648::bigint - pg_catalog.mxid_age(d.datminmxid),
-           'percent_of_wraparound', pg_catalog.round((100.0 * pg_catalog.mxid_age(d.datminmxid) / 2147483648)::numeric, 2),
-           'datallowconn', d.datallowconn,
-           'hint', 'Above 100 percent autovacuum should be running anti-wraparound vacuums. If the age keeps growing, look for what holds back the horizon (long transactions, prepared transactions, replication slots) and VACUUM the tables with the oldest mxid_age(relminmxid).'
-         ) as detail
-    from pg_catalog.pg_database d
-   cross join s
+  select w.series, w.value, w.labels,
+         w.detail || pg_catalog.jsonb_build_object(
+           'hint', 'Above 100 percent autovacuum should be running anti-wraparound vacuums. If the age keeps growing, look for what holds back the horizon (long transactions, prepared transactions, replication slots) and VACUUM the tables with the oldest mxid_age(relminmxid).')
+    from vigil._wraparound('mxid') w
 $$;
 
 comment on function vigil.check_multixact_wraparound(jsonb) is

@@ -46,8 +46,6 @@ declare
   v_depth     bigint;
   v_count     bigint;
   v_oldest    timestamptz;
-  v_state     text;
-  v_msg       text;
 begin
   v_t := vigil._app_table(p_params, 'table');
   if p_params -> 'measure' is not null
@@ -72,17 +70,10 @@ begin
       from pg_catalog.pg_attribute a join pg_catalog.pg_type t on t.oid = a.atttypid
      where a.attrelid = v_t.rel and a.attname = v_prio;
     if p_params -> 'priority_order' is not null then
-      if pg_catalog.jsonb_typeof(p_params -> 'priority_order') <> 'array'
-         or pg_catalog.jsonb_array_length(p_params -> 'priority_order') = 0
-         or exists (select from pg_catalog.jsonb_array_elements(p_params -> 'priority_order') e(v)
-                     where pg_catalog.jsonb_typeof(e.v) <> 'string') then
-        raise exception 'param "priority_order" must be a non-empty array of strings, not %', (p_params -> 'priority_order')::text
-          using errcode = 'invalid_parameter_value', hint = 'Lowest first, e.g. {"priority_order": ["low", "normal", "high", "urgent"]}.';
-      end if;
-      select pg_catalog.array_agg(e.v order by e.n) into v_prio_vals
-        from pg_catalog.jsonb_array_elements_text(p_params -> 'priority_order') with ordinality e(v, n)
-       where e.n >= (select f.n from pg_catalog.jsonb_array_elements_text(p_params -> 'priority_order') with ordinality f(v, n)
-                      where f.v = p_params ->> 'min_priority' limit 1);
+      v_prio_vals := vigil._app_strings(p_params, 'priority_order',
+        'Lowest first, e.g. {"priority_order": ["low", "normal", "high", "urgent"]}.');
+      -- min_priority and every value after it (null when it is not in the list)
+      v_prio_vals := v_prio_vals[pg_catalog.array_position(v_prio_vals, p_params ->> 'min_priority'):];
       if v_prio_vals is null or pg_catalog.jsonb_typeof(p_params -> 'min_priority') <> 'string' then
         raise exception 'param "min_priority" % is not in priority_order %', (p_params -> 'min_priority')::text,
               (p_params -> 'priority_order')::text
@@ -145,14 +136,11 @@ begin
         using v_now, null::int, v_min_num, v_prio_vals;
     end if;
   exception
+    when insufficient_privilege then
+      raise;
     when syntax_error_or_access_rule_violation or data_exception or feature_not_supported then
-      get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
-      if v_state = '42501' then
-        raise;
-      end if;
-      raise exception 'check_queue_health on %: the query built from params failed: % (SQLSTATE %)', v_t.label, v_msg, v_state
-        using errcode = 'invalid_parameter_value',
-              hint = 'Check the raw "where" param: a SQL predicate on the table (aliased t), e.g. "status = ''pending''"; functions outside pg_catalog must be schema-qualified.';
+      perform vigil._app_query_failed('check_queue_health', v_t.label, sqlstate, sqlerrm,
+        'Check the raw "where" param: a SQL predicate on the table (aliased t), e.g. "status = ''pending''"; functions outside pg_catalog must be schema-qualified.');
   end;
 
   if v_measure is distinct from 'oldest_minutes' then

@@ -29,8 +29,6 @@ declare
   v_group  name;
   v_pred   text;
   v_sql    text;
-  v_state  text;
-  v_msg    text;
 begin
   v_t := vigil._app_table(p_params, 'table');
   v_where := vigil._app_predicate(p_params, 'where');
@@ -78,31 +76,22 @@ begin
     end;
   end if;
 
-  v_sql := pg_catalog.format('select %s as grp, pg_catalog.count(*) as n from %I.%I as t where %s',
-    case when v_group is null then '$1::text'
-         else pg_catalog.format($f$coalesce(t.%I::text, '(null)')$f$, v_group) end,
-    v_t.schema_name, v_t.table_name, v_pred)
-    || case when v_group is not null then ' group by 1' else '' end;
-  v_sql := pg_catalog.format($q$
-    select g.grp, g.n::double precision,
-           case when $2::text is null then pg_catalog.jsonb_build_object('table', $1::text)
-                else pg_catalog.jsonb_build_object('table', $1::text, $2::text, g.grp) end,
-           pg_catalog.jsonb_build_object('rows', g.n, 'predicate', $3::text)
-      from (%s) as g$q$, v_sql);
+  v_sql := vigil._app_grouped_query(v_t.rel, v_group,
+    p_aggregates => 'pg_catalog.count(*) as n',
+    p_where      => array[v_pred],
+    p_value      => 'g.n',
+    p_detail     => $d$pg_catalog.jsonb_build_object('rows', g.n, 'predicate', $1::text)$d$);
 
   begin
-    for series, value, labels, detail in execute v_sql using v_t.label, v_group::text, v_pred loop
+    for series, value, labels, detail in execute v_sql using v_pred loop
       return next;
     end loop;
   exception
+    when insufficient_privilege then
+      raise;
     when syntax_error_or_access_rule_violation or data_exception or feature_not_supported then
-      get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
-      if v_state = '42501' then
-        raise;
-      end if;
-      raise exception 'check_row_count on %: the query built from params failed: % (SQLSTATE %)', v_t.label, v_msg, v_state
-        using errcode = 'invalid_parameter_value',
-              hint = 'Check "value" (it must read as the column''s type) or the raw "where" param (a SQL predicate on the table, aliased t; functions outside pg_catalog must be schema-qualified).';
+      perform vigil._app_query_failed('check_row_count', v_t.label, sqlstate, sqlerrm,
+        'Check "value" (it must read as the column''s type) or the raw "where" param (a SQL predicate on the table, aliased t; functions outside pg_catalog must be schema-qualified).');
   end;
 end
 $$;

@@ -40,8 +40,6 @@ declare
   v_local      timestamp;
   v_day        date;
   v_sql        text;
-  v_state      text;
-  v_msg        text;
 begin
   v_t := vigil._app_table(p_params, 'table');
   v_time := vigil._app_column(v_t.rel, p_params, 'time_column', true, 'timestamptz');
@@ -71,47 +69,32 @@ begin
   end if;
   v_day := v_local::date;
 
-  v_sql := pg_catalog.format($q$
-    select %s as grp,
+  v_sql := vigil._app_grouped_query(v_t.rel, v_group,
+    p_aggregates => pg_catalog.format($a$
            coalesce(pg_catalog.sum(t.%I) filter (where t.%I >= $1), 0)::numeric as today,
            (coalesce(pg_catalog.sum(t.%I) filter (where t.%I < $1 and (not $7 or (t.%I at time zone $5)::time <= $6)), 0)
-            / $4::numeric) as baseline
-      from %I.%I as t
-     where t.%I >= $2 and t.%I <= $3$q$,
-    case when v_group is null then '$8::text'
-         else pg_catalog.format($f$coalesce(t.%I::text, '(null)')$f$, v_group) end,
-    v_amount, v_time, v_amount, v_time, v_time,
-    v_t.schema_name, v_t.table_name, v_time, v_time)
-    || case when v_where is not null then pg_catalog.format(' and (%s)', v_where) else '' end
-    || case when v_group is not null then ' group by 1' else '' end;
-  v_sql := pg_catalog.format($q$
-    select g.grp,
-           case when g.baseline > 0 then ((g.today / g.baseline - 1) * 100)::double precision end,
-           case when $9::text is null then pg_catalog.jsonb_build_object('table', $8::text)
-                else pg_catalog.jsonb_build_object('table', $8::text, $9::text, g.grp) end,
-           pg_catalog.jsonb_build_object('today', g.today::double precision, 'baseline_average', g.baseline::double precision,
-                                         'baseline_days', $4, 'day', $10::date, 'timezone', $5::text,
-                                         'same_time_of_day', $7)
-      from (%s) as g$q$, v_sql);
+            / $4::numeric) as baseline$a$,
+      v_amount, v_time, v_amount, v_time, v_time),
+    p_where      => array[pg_catalog.format('t.%I >= $2 and t.%I <= $3', v_time, v_time), '(' || v_where || ')'],
+    p_value      => 'case when g.baseline > 0 then (g.today / g.baseline - 1) * 100 end',
+    p_detail     => $d$pg_catalog.jsonb_build_object('today', g.today::double precision, 'baseline_average', g.baseline::double precision,
+                                                    'baseline_days', $4, 'day', $8::date, 'timezone', $5::text,
+                                                    'same_time_of_day', $7)$d$);
 
   begin
     for series, value, labels, detail in execute v_sql
       using pg_catalog.timezone(v_tz, v_day::timestamp),             -- $1 today's start
             pg_catalog.timezone(v_tz, (v_day - v_days::int)::timestamp), -- $2 baseline start
-            v_now, v_days, v_tz, v_local::time, v_same_time,          -- $3 .. $7
-            v_t.label, v_group::text, v_day                           -- $8 .. $10
+            v_now, v_days, v_tz, v_local::time, v_same_time, v_day    -- $3 .. $8
     loop
       return next;
     end loop;
   exception
+    when insufficient_privilege then
+      raise;
     when syntax_error_or_access_rule_violation or data_exception or feature_not_supported then
-      get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
-      if v_state = '42501' then
-        raise;
-      end if;
-      raise exception 'check_sum_vs_baseline on %: the query built from params failed: % (SQLSTATE %)', v_t.label, v_msg, v_state
-        using errcode = 'invalid_parameter_value',
-              hint = 'Check the raw "where" param: a SQL predicate on the table (aliased t); functions outside pg_catalog must be schema-qualified.';
+      perform vigil._app_query_failed('check_sum_vs_baseline', v_t.label, sqlstate, sqlerrm,
+        'Check the raw "where" param: a SQL predicate on the table (aliased t); functions outside pg_catalog must be schema-qualified.');
   end;
 end
 $$;

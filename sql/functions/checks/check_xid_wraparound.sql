@@ -24,28 +24,19 @@
 -- holds back the horizon, then vacuuming large tables) can take days.
 -- With a raised autovacuum_freeze_max_age (its maximum is 2 billion) the
 -- percent scale shrinks: detail.percent_of_wraparound gives the absolute view.
+--
+-- The rows come from vigil._wraparound('xid'), which multixact_wraparound shares;
+-- the hint is this check's own.
 create or replace function vigil.check_xid_wraparound(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql
 stable
 set search_path = ''
 as $$
-  with s as (
-    select pg_catalog.current_setting('autovacuum_freeze_max_age')::double precision as freeze_max_age
-  )
-  select d.datname::text as series,
-         100.0 * pg_catalog.age(d.datfrozenxid) / s.freeze_max_age as value,
-         pg_catalog.jsonb_build_object('database', d.datname) as labels,
-         pg_catalog.jsonb_build_object(
-           'xid_age', pg_catalog.age(d.datfrozenxid),
-           'autovacuum_freeze_max_age', s.freeze_max_age::bigint,
-           'xids_until_wraparound', 2147483648::bigint - pg_catalog.age(d.datfrozenxid),
-           'percent_of_wraparound', pg_catalog.round((100.0 * pg_catalog.age(d.datfrozenxid) / 2147483648)::numeric, 2),
-           'datallowconn', d.datallowconn,
-           'hint', 'Above 100 percent autovacuum should be running anti-wraparound vacuums. If the age keeps growing, look for what holds back the xmin horizon (long transactions in pg_stat_activity, pg_prepared_xacts, pg_replication_slots) and for tables with the oldest age(relfrozenxid), then VACUUM them.'
-         ) as detail
-    from pg_catalog.pg_database d
-   cross join s
+  select w.series, w.value, w.labels,
+         w.detail || pg_catalog.jsonb_build_object(
+           'hint', 'Above 100 percent autovacuum should be running anti-wraparound vacuums. If the age keeps growing, look for what holds back the xmin horizon (long transactions in pg_stat_activity, pg_prepared_xacts, pg_replication_slots) and for tables with the oldest age(relfrozenxid), then VACUUM them.')
+    from vigil._wraparound('xid') w
 $$;
 
 comment on function vigil.check_xid_wraparound(jsonb) is
