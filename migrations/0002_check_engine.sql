@@ -97,7 +97,7 @@ create table vigil.samples_default partition of vigil.samples default;
 create index samples_check_series_at on vigil.samples (check_name, series, at desc);
 
 comment on table vigil.samples is
-  'Measured values, partitioned by day. Volume rule: every run writes one aggregate row per check (series ''*'': the worst value, with counts in detail), plus one row per series only for series that breach a threshold, or that carry a note instead of a value (value null, detail set: what the check could not see), or for every series when the check has keep_series (it feeds a baseline or a graph). A healthy database with 10,000 tables writes rows in proportion to its checks, not its tables.';
+  'Measured values, partitioned by day. Volume rule: every run writes one aggregate row per check (series ''*'': the worst value, with counts in detail), plus one row per series only for series that breach a threshold, or that carry a note instead of a value (value null, detail set: what the check could not see; at most 10 a run), or for every series when the check has keep_series (it feeds a baseline or a graph). A healthy database with 10,000 tables writes rows in proportion to its checks, not its tables.';
 comment on column vigil.samples.at is 'Tick time of the run.';
 comment on column vigil.samples.series is 'What was measured (a table, a replica, a provider); ''*'' is the per-run aggregate.';
 comment on column vigil.samples.value is 'The measured value; for ''*'', the worst value of the run.';

@@ -55,7 +55,11 @@ begin
         select f.series, f.value, coalesce(f.labels, '{}'::jsonb) as labels, f.detail,
                coalesce(case when $2 = 'above'
                              then f.value >= $3 or f.value >= $4
-                             else f.value <= $3 or f.value <= $4 end, false) as breach
+                             else f.value <= $3 or f.value <= $4 end, false) as breach,
+               -- Notes (a null value with detail: what the check could not
+               -- see) are kept, at most 10 a run.
+               f.value is null and f.detail is not null
+                 and pg_catalog.row_number() over (partition by f.value is null and f.detail is not null order by f.series) <= 10 as note
           from %I.%I($1) as f(series, value, labels, detail)
       ), agg as (
         insert into vigil.samples (at, check_name, series, value, labels, detail)
@@ -69,7 +73,7 @@ begin
       ), each_series as (
         insert into vigil.samples (at, check_name, series, value, labels, detail)
         select $5, $6, r.series, r.value, r.labels, r.detail from r
-         where r.breach or $7 or (r.value is null and r.detail is not null)
+         where r.breach or r.note or $7
       )
       select pg_catalog.count(*)::int, (pg_catalog.count(*) filter (where r.breach))::int from r
     $q$, v_schema, v_function)

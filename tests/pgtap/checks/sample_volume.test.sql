@@ -1,7 +1,7 @@
 -- The volume rule: one aggregate row per run, plus rows only for breaching
 -- series, or for every series with keep_series.
 begin;
-select tap.plan(7);
+select tap.plan(8);
 
 create schema test;
 -- 1,000 series valued 1..1000.
@@ -34,6 +34,17 @@ do $$ begin perform vigil.add_check(p_name => 'many_kept', p_function => 'test.m
 do $$ begin perform vigil.run_check('many_kept', '2026-03-10 12:00:00+00'); end $$;
 select tap.is((select pg_catalog.count(*)::int from vigil.samples where check_name = 'many_kept'), 1001,
   'keep_series writes every series (for baselines and graphs)');
+
+create function test.notes(p_params jsonb)
+returns table (series text, value double precision, labels jsonb, detail jsonb)
+language sql set search_path = '' as $$
+  select 'n' || g, null::double precision, '{}'::jsonb, '{"note": "could not see"}'::jsonb
+    from pg_catalog.generate_series(1, 50) g
+$$;
+do $$ begin perform vigil.add_check(p_name => 'notes', p_function => 'test.notes', p_warning => 1); end $$;
+do $$ begin perform vigil.run_check('notes', '2026-03-10 12:00:00+00'); end $$;
+select tap.is((select pg_catalog.count(*)::int from vigil.samples where check_name = 'notes' and series <> '*'), 10,
+  'notes (null value, detail set) are kept, at most 10 a run');
 
 select tap.is((select pg_catalog.count(*)::int from vigil.samples_default), 0,
   'samples land in the daily partition, not the default one');
