@@ -1,5 +1,5 @@
 -- vigil._ensure_partitions(p_now): premakes the daily partitions of
--- vigil.samples and vigil.check_runs for the day of p_now and the next one
+-- vigil.samples, vigil.check_runs and vigil.alert_events for the day of p_now and the next one
 -- (UTC days, named <table>_pYYYYMMDD), so that rows do not pile up in the
 -- DEFAULT partitions. A partition that cannot be made (rows for that day
 -- already sit in the default partition) is skipped; the default-partition
@@ -15,7 +15,7 @@ declare
   v_name    text;
   v_created integer := 0;
 begin
-  foreach v_table in array array['samples', 'check_runs'] loop
+  foreach v_table in array array['samples', 'check_runs', 'alert_events'] loop
     for v_day in
       select (pg_catalog.timezone('UTC', p_now))::date + d from pg_catalog.generate_series(0, 1) d
     loop
@@ -39,4 +39,4 @@ end
 $$;
 
 comment on function vigil._ensure_partitions(timestamptz) is
-  'Internal: premakes today''s and tomorrow''s daily partitions (UTC) of vigil.samples and vigil.check_runs; returns how many it made.';
+  'Internal: premakes today''s and tomorrow''s daily partitions (UTC) of vigil.samples, vigil.check_runs and vigil.alert_events; returns how many it made.';

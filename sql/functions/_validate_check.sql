@@ -101,6 +101,49 @@ begin
       using errcode = 'invalid_parameter_value', hint = 'With direction below, lower values are worse, so critical must be <= warning.';
   end if;
 
+  -- Hysteresis: an exit threshold is strictly less severe than its enter one.
+  if (v_row.warning_exit is not null and (v_row.warning is null
+        or (v_row.direction = 'above' and v_row.warning_exit >= v_row.warning)
+        or (v_row.direction = 'below' and v_row.warning_exit <= v_row.warning)))
+     or (v_row.critical_exit is not null and (v_row.critical is null
+        or (v_row.direction = 'above' and v_row.critical_exit >= v_row.critical)
+        or (v_row.direction = 'below' and v_row.critical_exit <= v_row.critical))) then
+    raise exception 'exit thresholds (warning_exit %, critical_exit %) must be strictly less severe than their enter thresholds (warning %, critical %) for direction %',
+      v_row.warning_exit, v_row.critical_exit, v_row.warning, v_row.critical, v_row.direction
+      using errcode = 'invalid_parameter_value',
+            hint = 'With direction above, an alert entered at 80 may exit at 70 (exit < enter); with direction below, exit > enter. Leave the exit null for no hysteresis.';
+  end if;
+  if v_row.warning_exit in ('NaN', 'Infinity', '-Infinity') or v_row.critical_exit in ('NaN', 'Infinity', '-Infinity') then
+    raise exception 'exit thresholds must be finite numbers (warning_exit %, critical_exit %)', v_row.warning_exit, v_row.critical_exit
+      using errcode = 'invalid_parameter_value', hint = 'Use null for no hysteresis.';
+  end if;
+  if v_row.for_duration is null or v_row.for_duration < interval '0'
+     or v_row.keep_firing_for is null or v_row.keep_firing_for < interval '0' then
+    raise exception 'for (%) and keep_firing_for (%) must be zero or positive', v_row.for_duration, v_row.keep_firing_for
+      using errcode = 'invalid_parameter_value', hint = 'e.g. p_for => ''5 minutes''; 0 fires at once.';
+  end if;
+  if v_row.no_data is null or v_row.no_data not in ('ok', 'keep', 'alert') then
+    raise exception 'no_data policy must be ok, keep or alert, not %', coalesce(pg_catalog.quote_literal(v_row.no_data), 'NULL')
+      using errcode = 'invalid_parameter_value', hint = 'ok: a vanished series resolves; keep: its state stays; alert: it fires.';
+  end if;
+  if v_row.no_data_after is null or v_row.no_data_after < 1 then
+    raise exception 'no_data_after must be at least 1, not %', coalesce(v_row.no_data_after::text, 'NULL')
+      using errcode = 'invalid_parameter_value', hint = 'The number of missing evaluations before the no-data policy applies (default 2).';
+  end if;
+  if v_row.flap_window is null or v_row.flap_window not between 3 and 100 then
+    raise exception 'flap_window must be between 3 and 100 evaluations, not %', coalesce(v_row.flap_window::text, 'NULL')
+      using errcode = 'invalid_parameter_value', hint = 'Nagios uses 21.';
+  end if;
+  if v_row.flap_start is null or v_row.flap_stop is null or v_row.flap_stop >= v_row.flap_start
+     or v_row.flap_start > 100 or v_row.flap_stop < 0 then
+    raise exception 'flap thresholds must satisfy 0 <= flap_stop < flap_start <= 100 (got stop %, start %)', v_row.flap_stop, v_row.flap_start
+      using errcode = 'invalid_parameter_value', hint = 'Nagios uses start 20, stop 5 (percent state change).';
+  end if;
+  if v_row.ack_timeout is not null and v_row.ack_timeout <= interval '0' then
+    raise exception 'ack_timeout must be positive or null, not %', v_row.ack_timeout
+      using errcode = 'invalid_parameter_value', hint = 'null: an acknowledgement never lapses.';
+  end if;
+
   if v_row.runbook_url is not null and v_row.runbook_url !~ '^https?://\S+$' then
     raise exception 'runbook_url must be an http(s) URL, not %', pg_catalog.quote_literal(v_row.runbook_url)
       using errcode = 'invalid_parameter_value', hint = 'e.g. https://wiki.example.com/runbooks/orders';

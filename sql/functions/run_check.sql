@@ -3,7 +3,8 @@
 -- The check function runs in its own subtransaction with the check's
 -- lock_timeout, so an error or a lock wait never stops the caller; the run
 -- goes to vigil.check_runs as ok, error or timeout. Results go to
--- vigil.samples by the volume rule on that table, in one set-based statement.
+-- vigil.samples by the volume rule on that table, in one set-based statement,
+-- and then into alert state (vigil._evaluate_alerts, also set-based).
 --
 -- About statement_timeout: PostgreSQL arms it once per top-level statement,
 -- so a value set inside a function cannot interrupt that same statement. The
@@ -30,6 +31,9 @@ declare
   v_series    integer := 0;
   v_breaching integer := 0;
   v_old_lock  text := pg_catalog.current_setting('lock_timeout');
+  v_eval_series text[];
+  v_eval_values double precision[];
+  v_eval_labels jsonb[];
 begin
   select * into v_check from vigil.checks c where c.name = p_name;
   if not found then
@@ -56,6 +60,7 @@ begin
                coalesce(case when $2 = 'above'
                              then f.value >= $3 or f.value >= $4
                              else f.value <= $3 or f.value <= $4 end, false) as breach,
+               exists (select from vigil.alert_state s where s.check_name = $6 and s.series = f.series) as in_state,
                -- Notes (a null value with detail: what the check could not
                -- see) are kept, at most 10 a run.
                f.value is null and f.detail is not null
@@ -73,12 +78,23 @@ begin
       ), each_series as (
         insert into vigil.samples (at, check_name, series, value, labels, detail)
         select $5, $6, r.series, r.value, r.labels, r.detail from r
-         where r.breach or r.note or $7
+         where r.breach or r.in_state or r.note or $7
       )
-      select pg_catalog.count(*)::int, (pg_catalog.count(*) filter (where r.breach))::int from r
+      -- The series alert evaluation needs: those in state, those past an
+      -- enter threshold, or all of them when per-series overrides exist.
+      select pg_catalog.count(*)::int,
+             (pg_catalog.count(*) filter (where r.breach))::int,
+             pg_catalog.array_agg(r.series) filter (where r.breach or r.in_state or $8),
+             pg_catalog.array_agg(r.value) filter (where r.breach or r.in_state or $8),
+             pg_catalog.array_agg(r.labels) filter (where r.breach or r.in_state or $8)
+        from r
     $q$, v_schema, v_function)
-    into v_series, v_breaching
-    using v_params, v_check.direction, v_check.warning, v_check.critical, p_now, v_check.name, v_check.keep_series;
+    into v_series, v_breaching, v_eval_series, v_eval_values, v_eval_labels
+    using v_params, v_check.direction, v_check.warning, v_check.critical, p_now, v_check.name, v_check.keep_series,
+          exists (select from vigil.threshold_overrides o where o.check_name = v_check.name);
+
+    perform vigil._evaluate_alerts(v_check, p_now, coalesce(v_eval_series, '{}'), coalesce(v_eval_values, '{}'),
+                                   coalesce(v_eval_labels, '{}'));
   exception
     when query_canceled or lock_not_available then
       get stacked diagnostics v_error = message_text, v_sqlstate = returned_sqlstate;

@@ -17,7 +17,17 @@ create or replace function vigil.update_check(
   p_max_severity text default null,
   p_keep_series  boolean default null,
   p_lock_timeout interval default null,
-  p_function     text default null
+  p_function     text default null,
+  p_warning_exit    double precision default null,
+  p_critical_exit   double precision default null,
+  p_for             interval default null,
+  p_keep_firing_for interval default null,
+  p_no_data         text default null,
+  p_no_data_after   integer default null,
+  p_flap_window     integer default null,
+  p_flap_start      double precision default null,
+  p_flap_stop       double precision default null,
+  p_ack_timeout     interval default null
 )
 returns vigil.checks
 language plpgsql
@@ -49,6 +59,16 @@ begin
   v_row.max_severity  := coalesce(p_max_severity, v_row.max_severity);
   v_row.keep_series   := coalesce(p_keep_series, v_row.keep_series);
   v_row.lock_timeout  := coalesce(p_lock_timeout, v_row.lock_timeout);
+  v_row.warning_exit  := case when p_warning_exit = 'NaN' then null else coalesce(p_warning_exit, v_row.warning_exit) end;
+  v_row.critical_exit := case when p_critical_exit = 'NaN' then null else coalesce(p_critical_exit, v_row.critical_exit) end;
+  v_row.for_duration  := coalesce(p_for, v_row.for_duration);
+  v_row.keep_firing_for := coalesce(p_keep_firing_for, v_row.keep_firing_for);
+  v_row.no_data       := coalesce(p_no_data, v_row.no_data);
+  v_row.no_data_after := coalesce(p_no_data_after, v_row.no_data_after);
+  v_row.flap_window   := coalesce(p_flap_window, v_row.flap_window);
+  v_row.flap_start    := coalesce(p_flap_start, v_row.flap_start);
+  v_row.flap_stop     := coalesce(p_flap_stop, v_row.flap_stop);
+  v_row.ack_timeout   := coalesce(p_ack_timeout, v_row.ack_timeout);
   v_row := vigil._validate_check(v_row);
   if p_params is not null or p_function is not null then
     perform vigil._probe_check(v_row);
@@ -59,12 +79,15 @@ begin
          warning = v_row.warning, critical = v_row.critical, timeout = v_row.timeout,
          runbook_url = v_row.runbook_url, description = v_row.description, owner = v_row.owner,
          max_severity = v_row.max_severity, keep_series = v_row.keep_series,
-         lock_timeout = v_row.lock_timeout, updated_at = pg_catalog.now()
+         lock_timeout = v_row.lock_timeout, warning_exit = v_row.warning_exit, critical_exit = v_row.critical_exit,
+         for_duration = v_row.for_duration, keep_firing_for = v_row.keep_firing_for, no_data = v_row.no_data,
+         no_data_after = v_row.no_data_after, flap_window = v_row.flap_window, flap_start = v_row.flap_start,
+         flap_stop = v_row.flap_stop, ack_timeout = v_row.ack_timeout, updated_at = pg_catalog.now()
    where c.name = p_name
   returning * into v_row;
   return v_row;
 end
 $$;
 
-comment on function vigil.update_check(text, jsonb, interval, text, jsonb, text, double precision, double precision, interval, text, text, text, text, boolean, interval, text) is
-  'Changes settings of a check; null leaves a setting unchanged, ''NaN'' removes a threshold. Example: select vigil.update_check(''connections'', p_warning => 70). Validated like add_check; raises P0002 for an unknown check.';
+comment on function vigil.update_check(text, jsonb, interval, text, jsonb, text, double precision, double precision, interval, text, text, text, text, boolean, interval, text, double precision, double precision, interval, interval, text, integer, integer, double precision, double precision, interval) is
+  'Changes settings of a check; null leaves a setting unchanged, ''NaN'' removes a threshold (exit thresholds too). Example: select vigil.update_check(''connections'', p_warning => 70). Validated like add_check; raises P0002 for an unknown check.';
