@@ -78,7 +78,7 @@ begin
                 when k_no_data = 'keep' or t.miss < k_no_data_after then 'hold'
                 else 'nodata' end as mode
       from t
-  ), c as (
+  ), c as materialized (
     -- The condition, with hysteresis: the exit thresholds hold an active alert.
     select b.*,
            case b.mode
@@ -93,7 +93,7 @@ begin
              else b.prev_level
            end as cond
       from b
-  ), s as (
+  ), s as materialized (
     -- The state machine.
     select c.*,
            case
