@@ -6,7 +6,48 @@ import { databasesForThisFile } from './helpers/db.js';
 
 const fresh = databasesForThisFile();
 
+// Every system check that ships, by function: registration is pinned here so
+// that a check dropped from migrations/0003 by accident fails a test.
+const SHIPPED = [
+  'vigil.check_analyze_staleness',
+  'vigil.check_blocked_sessions',
+  'vigil.check_cache_hit_ratio',
+  'vigil.check_check_errors',
+  'vigil.check_connections',
+  'vigil.check_cron_job_failures',
+  'vigil.check_database_size',
+  'vigil.check_dead_tuples',
+  'vigil.check_deadlocks',
+  'vigil.check_disabled_triggers',
+  'vigil.check_duplicate_indexes',
+  'vigil.check_idle_in_transaction',
+  'vigil.check_invalid_indexes',
+  'vigil.check_long_queries',
+  'vigil.check_long_transactions',
+  'vigil.check_multixact_wraparound',
+  'vigil.check_prepared_transactions',
+  'vigil.check_replication_lag',
+  'vigil.check_replication_slots',
+  'vigil.check_requested_checkpoints',
+  'vigil.check_rollback_ratio',
+  'vigil.check_sequence_exhaustion',
+  'vigil.check_statement_outliers',
+  'vigil.check_table_bloat',
+  'vigil.check_tick_lag',
+  'vigil.check_unused_indexes',
+  'vigil.check_wal_archiving',
+  'vigil.check_xid_wraparound',
+].map((function_name) => ({ name: function_name.slice('vigil.check_'.length), function_name }));
+
 describe('built-in checks', () => {
+  test('exactly the shipped checks are registered by default, each under its own name', async () => {
+    const db = await fresh();
+    const r = await db.query<{ name: string; function_name: string }>(
+      'select name, function_name from vigil.checks where builtin order by name',
+    );
+    expect(r.rows).toEqual(SHIPPED);
+  });
+
   test('every function in sql/functions/checks is registered, enabled, and runs ok in one tick', async () => {
     const db = await fresh();
     const fns = await db.query<{ fn: string }>(

@@ -19,7 +19,7 @@
 --
 -- Flapping events are left out of the event list (flapping.test.sql).
 begin;
-select tap.plan(6);
+select tap.plan(8);
 
 create schema test;
 create table test.feed (series text primary key, value double precision);
@@ -86,6 +86,11 @@ select tap.results_eq($$select * from test.events()$$,
            (test.t(2), 'big_other', 'firing', 'critical'),
            (test.t(5), 'hyst_x', 'resolved', null), (test.t(5), 'slow_q', 'firing', 'warning')$$,
   'events: hyst_x, small fire and slow_q is pending at 12:00, big_table fires at 12:01, big_other critical at 12:02; at 12:05 hyst_x (40) resolves and slow_q fires');
+
+select tap.lives_ok($$select vigil.remove_threshold_override('c', 'big%')$$,
+  'vigil.remove_threshold_override removes an override');
+select tap.throws_ok($$select vigil.remove_threshold_override('c', 'big%')$$, 'P0002', null,
+  '... and names one that does not exist');
 
 select * from tap.finish();
 rollback;

@@ -2,7 +2,7 @@
 -- disabled checks do not run; the tick records its time for tick_lag; rate
 -- checks see counter increases.
 begin;
-select tap.plan(10);
+select tap.plan(11);
 
 create schema test;
 create function test.ok_check(p_params jsonb)
@@ -34,6 +34,10 @@ select tap.is((select value from vigil.samples where check_name = 'tick_lag' and
 select tap.is((select breaching from vigil.check_runs where check_name = 'tick_lag' and started_at = '2026-03-10 12:20:00+00'),
   1, '... and breaches the threshold');
 select tap.is((select last_tick_at from vigil.tick_state), '2026-03-10 12:20:00+00'::timestamptz, 'tick_state holds the last tick');
+
+select tap.set_eq($$select check_name, status from vigil.run_checks('2026-03-10 12:25:00+00')$$,
+  $$values ('every_minute', 'ok'), ('every_5m', 'ok'), ('tick_lag', 'ok')$$,
+  'vigil.run_checks runs the due checks and returns their statuses');
 
 select tap.is(vigil._counter_delta('c', 's', 10, '2026-03-10 12:00:00+00'), null::double precision, 'a counter has no delta on first sight');
 select tap.is(vigil._counter_delta('c', 's', 15, '2026-03-10 12:01:00+00'), 5::double precision, '... then reports the increase');
