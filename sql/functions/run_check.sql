@@ -34,6 +34,7 @@ declare
   v_eval_series text[];
   v_eval_values double precision[];
   v_eval_labels jsonb[];
+  v_eval_details jsonb[];
 begin
   select * into v_check from vigil.checks c where c.name = p_name;
   if not found then
@@ -86,15 +87,16 @@ begin
              (pg_catalog.count(*) filter (where r.breach))::int,
              pg_catalog.array_agg(r.series) filter (where r.breach or r.in_state or $8),
              pg_catalog.array_agg(r.value) filter (where r.breach or r.in_state or $8),
-             pg_catalog.array_agg(r.labels) filter (where r.breach or r.in_state or $8)
+             pg_catalog.array_agg(r.labels) filter (where r.breach or r.in_state or $8),
+             pg_catalog.array_agg(r.detail) filter (where r.breach or r.in_state or $8)
         from r
     $q$, v_schema, v_function)
-    into v_series, v_breaching, v_eval_series, v_eval_values, v_eval_labels
+    into v_series, v_breaching, v_eval_series, v_eval_values, v_eval_labels, v_eval_details
     using v_params, v_check.direction, v_check.warning, v_check.critical, p_now, v_check.name, v_check.keep_series,
           exists (select from vigil.threshold_overrides o where o.check_name = v_check.name);
 
     perform vigil._evaluate_alerts(v_check, p_now, coalesce(v_eval_series, '{}'), coalesce(v_eval_values, '{}'),
-                                   coalesce(v_eval_labels, '{}'));
+                                   coalesce(v_eval_labels, '{}'), coalesce(v_eval_details, '{}'));
   exception
     when query_canceled or lock_not_available then
       get stacked diagnostics v_error = message_text, v_sqlstate = returned_sqlstate;

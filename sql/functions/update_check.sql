@@ -85,6 +85,12 @@ begin
          flap_stop = v_row.flap_stop, ack_timeout = v_row.ack_timeout, updated_at = pg_catalog.now()
    where c.name = p_name
   returning * into v_row;
+  -- An alert's labels include its check's: keep them current.
+  if p_labels is not null then
+    update vigil.alert_state a
+       set labels = v_row.labels || a.series_labels || pg_catalog.jsonb_build_object('check', a.check_name, 'series', a.series)
+     where a.check_name = v_row.name;
+  end if;
   return v_row;
 end
 $$;
