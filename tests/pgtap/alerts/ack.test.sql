@@ -12,31 +12,19 @@
 -- Events not written by an evaluation (acknowledged, unacknowledged) are
 -- taken to carry at = the p_now given to ack/unack.
 --
+-- Evaluations go through vigil.tick (fixtures.sql): one tick per replayed
+-- minute runs every check of this file.
+--
 -- Flapping events are left out of the event lists (flapping.test.sql).
 begin;
 select tap.plan(18);
+\ir fixtures.sql
 
-create schema test;
 create table test.feed (check_name text, series text, value double precision, primary key (check_name, series));
 create function test.feed_check(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql set search_path = '' as $$
   select f.series, f.value, '{}'::jsonb, null::jsonb from test.feed f where f.check_name = p_params->>'_check' $$;
-create function test.t(p_minute integer) returns timestamptz language sql immutable set search_path = ''
-  as $$ select '2026-03-10 12:00:00+00'::timestamptz + pg_catalog.make_interval(mins => p_minute) $$;
--- Runs every check once a minute from p_from to p_to; each run must be ok.
-create function test.play(p_from integer, p_to integer) returns void language plpgsql set search_path = '' as $$
-declare v_status text; v_check text;
-begin
-  for m in p_from .. p_to loop
-    for v_check in select c.name from vigil.checks c order by c.name loop
-      v_status := vigil.run_check(v_check, test.t(m));
-      if v_status is distinct from 'ok' then
-        raise exception 'run of % at minute % was %', v_check, m, v_status;
-      end if;
-    end loop;
-  end loop;
-end $$;
 create function test.id(p_check text) returns bigint language sql stable set search_path = ''
   as $$ select s.id from vigil.alert_state s where s.check_name = p_check and s.series = 'a' $$;
 create function test.ack_of(p_check text)
@@ -61,7 +49,7 @@ begin
 end $$;
 insert into test.feed values ('c', 'a', 85), ('c_pending', 'a', 85), ('c_forever', 'a', 85), ('c_order', 'a', 85);
 
-do $$ begin perform test.play(0, 0); end $$;
+do $$ begin perform test.tick(0); end $$;
 -- c_order: acked at 12:00 for 1 minute; at 12:01 the ack expires in the run
 -- that also changes the severity.
 do $$ begin perform vigil.ack(test.id('c_order'), 'hal', null, test.t(0)); end $$;
@@ -70,7 +58,7 @@ do $$ begin perform vigil.ack(test.id('c'), 'alice', 'looking into it', test.t(1
 select tap.results_eq($$select * from test.ack_of('c')$$,
   $$values (test.t(1), 'alice', 'looking into it', test.t(31))$$,
   'ack at 12:01: acked_at, acked_by, ack_comment stored; expires at 12:01 + 30 minutes');
-do $$ begin perform test.play(1, 1); end $$;
+do $$ begin perform test.tick(1); end $$;
 select tap.results_eq($$select acked_by from test.ack_of('c')$$, $$values ('alice')$$,
   'an evaluation of the still-firing alert keeps the ack');
 
@@ -82,10 +70,10 @@ do $$ begin perform vigil.ack(test.id('c'), 'carol', p_now => test.t(3)); end $$
 select tap.results_eq($$select * from test.ack_of('c')$$,
   $$values (test.t(3), 'carol', null::text, test.t(33))$$, 'ack again at 12:03 (no comment): expires 12:33');
 
-do $$ begin perform test.play(2, 32); end $$;
+do $$ begin perform test.ticks(2, 32); end $$;
 select tap.results_eq($$select acked_by, ack_expires_at from test.ack_of('c')$$, $$values ('carol', test.t(33))$$,
   '12:32, still firing: the ack holds until it expires');
-do $$ begin perform test.play(33, 33); end $$;
+do $$ begin perform test.tick(33); end $$;
 select tap.results_eq($$select * from test.ack_of('c')$$,
   $$values (null::timestamptz, null::text, null::text, null::timestamptz)$$,
   '12:33 = ack_expires_at, still firing: the ack is cleared');
@@ -93,7 +81,7 @@ select tap.is((select state from vigil.alert_state where check_name = 'c'), 'fir
 
 do $$ begin perform vigil.ack(test.id('c'), 'dave', 'again', test.t(34)); end $$;
 update test.feed set value = 50 where check_name = 'c';
-do $$ begin perform test.play(35, 35); end $$;
+do $$ begin perform test.tick(35); end $$;
 select tap.results_eq($$select * from test.ack_of('c')$$,
   $$values (null::timestamptz, null::text, null::text, null::timestamptz)$$,
   'acked at 12:34, resolved at 12:35: the ack is cleared');
@@ -120,7 +108,7 @@ select tap.results_eq($$select at, event from test.events('c_pending')$$,
   $$values (test.t(0), 'pending'), (test.t(36), 'acknowledged')$$, '... with an acknowledged event');
 
 do $$ begin perform vigil.ack(test.id('c_forever'), 'gina', null, test.t(36)); end $$;
-do $$ begin perform test.play(37, 37); perform test.play(600, 600); end $$;
+do $$ begin perform test.tick(37); perform test.tick(600); end $$;
 select tap.results_eq($$select * from test.ack_of('c_forever')$$,
   $$values (test.t(36), 'gina', null::text, null::timestamptz)$$,
   'ack_timeout null: ack_expires_at null, still acked 10 hours later');

@@ -6,12 +6,15 @@
 -- (missing_count 0, still firing, no event). A run in which the check
 -- errors evaluates nothing: no missing run is counted and no state changes
 -- (last_eval_at stays at the last evaluation).
+-- Evaluations go through vigil.tick, one tick per replayed minute: test.run
+-- ticks and returns c's status from vigil.check_runs, the other minutes use
+-- test.tick (fixtures.sql), which requires the run to be ok.
 --
 -- Flapping events are left out of the event list (flapping.test.sql).
 begin;
 select tap.plan(10);
+\ir fixtures.sql
 
-create schema test;
 create table test.feed (series text primary key, value double precision);
 create table test.broken (yes boolean);
 create function test.feed_check(p_params jsonb)
@@ -23,10 +26,15 @@ begin
   end if;
   return query select f.series, f.value, '{}'::jsonb, null::jsonb from test.feed f;
 end $$;
-create function test.t(p_minute integer) returns timestamptz language sql immutable set search_path = ''
-  as $$ select '2026-03-10 12:00:00+00'::timestamptz + pg_catalog.make_interval(mins => p_minute) $$;
-create function test.run(p_minute integer) returns text language sql set search_path = ''
-  as $$ select vigil.run_check('c', test.t(p_minute)) $$;
+-- Ticks at minute p_minute and returns the status of c's run at that minute
+-- (null if c did not run).
+create function test.run(p_minute integer) returns text language plpgsql set search_path = '' as $$
+declare v_status text;
+begin
+  perform vigil.tick(test.t(p_minute));
+  select r.status into v_status from vigil.check_runs r where r.check_name = 'c' and r.started_at = test.t(p_minute);
+  return v_status;
+end $$;
 create function test.events() returns table (at timestamptz, series text, event text)
 language sql set search_path = '' as $$
   select e.at, e.series, e.event from vigil.alert_events e
@@ -42,7 +50,7 @@ select tap.set_eq($$select series, state, missing_count from vigil.alert_state w
   $$values ('a', 'firing', 0), ('b', 'firing', 0)$$, '... and both series fire');
 
 delete from test.feed where series = 'b';
-do $$ begin perform test.run(1); end $$;
+do $$ begin perform test.tick(1); end $$;
 select tap.set_eq($$select series, state, missing_count from vigil.alert_state where check_name = 'c'$$,
   $$values ('a', 'firing', 0), ('b', 'firing', 1)$$, '12:01, b not returned: b missing_count 1, both still firing');
 
@@ -53,13 +61,13 @@ select tap.set_eq($$select series, state, missing_count, last_eval_at from vigil
   '... and evaluates nothing: b is not counted missing, no row is touched');
 delete from test.broken;
 
-do $$ begin perform test.run(3); end $$;
+do $$ begin perform test.tick(3); end $$;
 select tap.set_eq($$select series, state, missing_count from vigil.alert_state where check_name = 'c'$$,
   $$values ('a', 'firing', 0), ('b', 'resolved', 2)$$, '12:03, b''s 2nd missing run: b resolves, a still firing');
 select tap.is((select resolved_at from vigil.alert_state where check_name = 'c' and series = 'b'), test.t(3),
   '... b resolved_at 12:03');
 
-do $$ begin perform test.run(4); end $$;
+do $$ begin perform test.tick(4); end $$;
 select tap.set_eq($$select series, state, missing_count from vigil.alert_state where check_name = 'c'$$,
   $$values ('a', 'firing', 0), ('b', 'resolved', 3)$$, '12:04: b missing_count 3, a unaffected');
 select tap.is((select last_eval_at from vigil.alert_state where check_name = 'c' and series = 'a'), test.t(4),

@@ -7,28 +7,25 @@
 -- never breaches gets no row. The row's labels and fingerprint follow the
 -- contract.
 --
+-- Evaluations go through vigil.tick (fixtures.sql), one tick per replayed
+-- minute.
+--
 -- Flapping events are left out of the event lists here: a 1,1,0 history is
 -- already a percent state change of 60 (>= 20) under the contract, which
 -- flapping.test.sql asserts; this file is about the state events.
 begin;
 select tap.plan(14);
+\ir fixtures.sql
 
-create schema test;
 create table test.feed (series text primary key, value double precision, labels jsonb not null default '{}');
 create function test.feed_check(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql set search_path = '' as $$ select f.series, f.value, f.labels, null::jsonb from test.feed f $$;
-create function test.t(p_minute integer) returns timestamptz language sql immutable set search_path = ''
-  as $$ select '2026-03-10 12:00:00+00'::timestamptz + pg_catalog.make_interval(mins => p_minute) $$;
--- Sets series a to p_value and runs check c at minute p_minute; the run must be ok.
+-- Sets series a to p_value, then ticks at minute p_minute (test.tick: c must run ok).
 create function test.step(p_minute integer, p_value double precision) returns void language plpgsql set search_path = '' as $$
-declare v_status text;
 begin
   update test.feed f set value = p_value where f.series = 'a';
-  v_status := vigil.run_check('c', test.t(p_minute));
-  if v_status is distinct from 'ok' then
-    raise exception 'run of c at minute % was %', p_minute, v_status;
-  end if;
+  perform test.tick(p_minute);
 end $$;
 -- State events of check c in the order written; severity only where the contract gives it.
 create function test.events() returns table (at timestamptz, event text, severity text)

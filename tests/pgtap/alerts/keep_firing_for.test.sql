@@ -7,28 +7,23 @@
 -- resolved_at = p_now) at the first evaluation with p_now - keep_firing_since
 -- >= keep_firing_for, not before.
 --
+-- Evaluations go through vigil.tick (fixtures.sql), one tick per replayed
+-- minute.
+--
 -- Flapping events are left out of the event list (flapping.test.sql).
 begin;
 select tap.plan(10);
+\ir fixtures.sql
 
-create schema test;
 create table test.feed (series text primary key, value double precision);
 create function test.feed_check(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql set search_path = '' as $$ select f.series, f.value, '{}'::jsonb, null::jsonb from test.feed f $$;
-create function test.t(p_minute integer) returns timestamptz language sql immutable set search_path = ''
-  as $$ select '2026-03-10 12:00:00+00'::timestamptz + pg_catalog.make_interval(mins => p_minute) $$;
--- Runs c once a minute from p_from to p_to with series a at p_value.
+-- Sets series a to p_value, then ticks every minute from p_from to p_to (test.ticks).
 create function test.steps(p_from integer, p_to integer, p_value double precision) returns void language plpgsql set search_path = '' as $$
-declare v_status text;
 begin
   update test.feed f set value = p_value where f.series = 'a';
-  for m in p_from .. p_to loop
-    v_status := vigil.run_check('c', test.t(m));
-    if v_status is distinct from 'ok' then
-      raise exception 'run of c at minute % was %', m, v_status;
-    end if;
-  end loop;
+  perform test.ticks(p_from, p_to);
 end $$;
 create function test.events() returns table (at timestamptz, event text)
 language sql set search_path = '' as $$

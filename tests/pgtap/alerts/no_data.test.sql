@@ -1,6 +1,7 @@
 -- No data (docs/alert-state.md, "No data"), no_data_after 2, warning 80,
 -- critical 90 unless said otherwise. Series vanish at 12:01 (b of nd_alert
--- at 12:02); the checks keep running ok every minute.
+-- at 12:02); the checks keep running ok every minute: each replayed minute
+-- is one vigil.tick (fixtures.sql), which runs every check of this file.
 --   nd_ok        ('ok'): the firing alert stays firing on the 1st missing run,
 --                resolves on the 2nd with a no_data event, and no further
 --                no_data event; missing_count keeps counting; when the series
@@ -27,26 +28,13 @@
 -- Flapping events are left out of the event lists (flapping.test.sql).
 begin;
 select tap.plan(23);
+\ir fixtures.sql
 
-create schema test;
 create table test.feed (check_name text, series text, value double precision, primary key (check_name, series));
 create function test.feed_check(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql set search_path = '' as $$
   select f.series, f.value, '{}'::jsonb, null::jsonb from test.feed f where f.check_name = p_params->>'_check' $$;
-create function test.t(p_minute integer) returns timestamptz language sql immutable set search_path = ''
-  as $$ select '2026-03-10 12:00:00+00'::timestamptz + pg_catalog.make_interval(mins => p_minute) $$;
--- Runs every check at minute p_minute; each run must be ok.
-create function test.step(p_minute integer) returns void language plpgsql set search_path = '' as $$
-declare v_status text; v_check text;
-begin
-  for v_check in select c.name from vigil.checks c order by c.name loop
-    v_status := vigil.run_check(v_check, test.t(p_minute));
-    if v_status is distinct from 'ok' then
-      raise exception 'run of % at minute % was %', v_check, p_minute, v_status;
-    end if;
-  end loop;
-end $$;
 create function test.events(p_check text) returns table (at timestamptz, series text, event text, severity text)
 language sql set search_path = '' as $$
   select e.at, e.series, e.event, case when e.event in ('firing', 'severity_changed') then e.severity end
@@ -78,7 +66,7 @@ insert into test.feed values
   ('nd_ok', 'a', 85), ('nd_ok_kf', 'a', 85), ('nd_ok_for', 'a', 85), ('nd_keep', 'a', 95),
   ('nd_alert', 'a', 85), ('nd_alert', 'b', 85), ('nd_alert_nocrit', 'a', 85);
 
-do $$ begin perform test.step(0); end $$;
+do $$ begin perform test.tick(0); end $$;
 select tap.set_eq(
   $$select check_name, series, state, severity from vigil.alert_state$$,
   $$values ('nd_ok', 'a', 'firing', 'warning'), ('nd_ok_kf', 'a', 'firing', 'warning'), ('nd_ok_for', 'a', 'pending', 'warning'),
@@ -89,7 +77,7 @@ select tap.set_eq(
 -- 12:01: every a vanishes; nd_alert b goes back to 50 and resolves.
 delete from test.feed where series = 'a';
 update test.feed set value = 50 where check_name = 'nd_alert' and series = 'b';
-do $$ begin perform test.step(1); end $$;
+do $$ begin perform test.tick(1); end $$;
 select tap.set_eq(
   $$select check_name, series, state, missing_count from vigil.alert_state$$,
   $$values ('nd_ok', 'a', 'firing', 1), ('nd_ok_kf', 'a', 'firing', 1), ('nd_ok_for', 'a', 'pending', 1),
@@ -102,7 +90,7 @@ select tap.is(
 
 -- 12:02: b vanishes too.
 delete from test.feed where check_name = 'nd_alert' and series = 'b';
-do $$ begin perform test.step(2); end $$;
+do $$ begin perform test.tick(2); end $$;
 
 select tap.results_eq($$select state, missing_count from test.state('nd_ok')$$, $$values ('resolved', 2)$$,
   'ok, 12:02 (2nd missing run): resolved');
@@ -123,8 +111,8 @@ select tap.results_eq($$select * from test.state('nd_alert_nocrit')$$, $$values 
 
 do $$
 begin
-  perform test.step(3);
-  perform test.step(4);
+  perform test.tick(3);
+  perform test.tick(4);
 end $$;
 select tap.results_eq($$select state, missing_count from test.state('nd_ok')$$, $$values ('resolved', 4)$$,
   'ok, 12:04: still resolved, missing_count 4');
@@ -135,12 +123,12 @@ select tap.results_eq($$select state, fired_at from vigil.alert_state where chec
 select tap.is((select severity from vigil.alert_state where check_name = 'nd_alert' and series = 'b'), 'critical',
   '... critical');
 
-do $$ begin perform test.step(5); end $$;
+do $$ begin perform test.tick(5); end $$;
 select tap.results_eq($$select state, resolved_at from vigil.alert_state where check_name = 'nd_ok_kf'$$,
   $$values ('resolved', test.t(5))$$, 'ok with keep_firing_for: resolved at 12:05, 3 minutes after 12:02');
 
 insert into test.feed values ('nd_ok', 'a', 85);
-do $$ begin perform test.step(6); end $$;
+do $$ begin perform test.tick(6); end $$;
 select tap.results_eq($$select state, fired_at, missing_count from vigil.alert_state where check_name = 'nd_ok'$$,
   $$values ('firing', test.t(6), 0)$$, 'ok: the series comes back at 85 and fires again, missing_count 0');
 select tap.results_eq($$select state, severity, missing_count from vigil.alert_state where check_name = 'nd_keep'$$,

@@ -17,27 +17,18 @@
 -- Events of different series in one run have no order in the contract, so
 -- they are compared ordered by (at, series).
 --
+-- Evaluations go through vigil.tick (fixtures.sql), one tick per replayed
+-- minute.
+--
 -- Flapping events are left out of the event list (flapping.test.sql).
 begin;
 select tap.plan(8);
+\ir fixtures.sql
 
-create schema test;
 create table test.feed (series text primary key, value double precision);
 create function test.feed_check(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql set search_path = '' as $$ select f.series, f.value, '{}'::jsonb, null::jsonb from test.feed f $$;
-create function test.t(p_minute integer) returns timestamptz language sql immutable set search_path = ''
-  as $$ select '2026-03-10 12:00:00+00'::timestamptz + pg_catalog.make_interval(mins => p_minute) $$;
-create function test.play(p_from integer, p_to integer) returns void language plpgsql set search_path = '' as $$
-declare v_status text;
-begin
-  for m in p_from .. p_to loop
-    v_status := vigil.run_check('c', test.t(m));
-    if v_status is distinct from 'ok' then
-      raise exception 'run of c at minute % was %', m, v_status;
-    end if;
-  end loop;
-end $$;
 create function test.events() returns table (at timestamptz, series text, event text, severity text)
 language sql set search_path = '' as $$
   select e.at, e.series, e.event, case when e.event in ('firing', 'severity_changed') then e.severity end
@@ -55,22 +46,22 @@ begin
 end $$;
 insert into test.feed values ('big_table', 500), ('big_other', 500), ('small', 500), ('slow_q', 500), ('hyst_x', 500);
 
-do $$ begin perform test.play(0, 0); end $$;
+do $$ begin perform test.tick(0); end $$;
 select tap.set_eq($$select series, state, severity from vigil.alert_state where check_name = 'c'$$,
   $$values ('small', 'firing', 'warning'), ('slow_q', 'pending', 'warning'), ('hyst_x', 'firing', 'warning')$$,
   '12:00: small (500 >= 100) fires; big_table and big_other (500 < 1000 for big%) do not; slow_q is pending');
 
 do $$ begin perform vigil.set_threshold_override('c', 'big_t%', p_warning => 200); end $$;
-do $$ begin perform test.play(1, 1); end $$;
+do $$ begin perform test.tick(1); end $$;
 select tap.set_eq($$select series, state, severity from vigil.alert_state where check_name = 'c'$$,
   $$values ('small', 'firing', 'warning'), ('slow_q', 'pending', 'warning'), ('hyst_x', 'firing', 'warning'),
            ('big_table', 'firing', 'warning')$$,
   '12:01, with big_t% warning 200: big_table fires (the longer pattern wins), big_other does not');
 
 update test.feed set value = 2500 where series = 'big_other';
-do $$ begin perform test.play(2, 2); end $$;
+do $$ begin perform test.tick(2); end $$;
 update test.feed set value = 60 where series = 'hyst_x';
-do $$ begin perform test.play(3, 4); end $$;
+do $$ begin perform test.ticks(3, 4); end $$;
 select tap.results_eq($$select state from vigil.alert_state where check_name = 'c' and series = 'hyst_x'$$,
   $$values ('firing')$$, '12:04 hyst_x 60: still firing (>= its override warning_exit 50)');
 select tap.results_eq($$select state, severity from vigil.alert_state where check_name = 'c' and series = 'big_other'$$,
@@ -79,7 +70,7 @@ select tap.results_eq($$select state from vigil.alert_state where check_name = '
   $$values ('pending')$$, '12:04: slow_q still pending (for 5 minutes from its override)');
 
 update test.feed set value = 40 where series = 'hyst_x';
-do $$ begin perform test.play(5, 5); end $$;
+do $$ begin perform test.tick(5); end $$;
 select tap.results_eq($$select * from test.events()$$,
   $$values (test.t(0), 'hyst_x', 'firing', 'warning'), (test.t(0), 'slow_q', 'pending', null), (test.t(0), 'small', 'firing', 'warning'),
            (test.t(1), 'big_table', 'firing', 'warning'),

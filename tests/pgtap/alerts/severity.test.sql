@@ -12,28 +12,24 @@
 -- max_severity caps the result: warning turns critical into warning, info
 -- turns every severity into info.
 --
+-- Evaluations go through vigil.tick (fixtures.sql), one tick per replayed
+-- minute.
+--
 -- Flapping events are left out of the event lists (flapping.test.sql).
 begin;
 select tap.plan(12);
+\ir fixtures.sql
 
-create schema test;
 create table test.feed (series text primary key, value double precision);
 create function test.feed_check(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language sql set search_path = '' as $$ select f.series, f.value, '{}'::jsonb, null::jsonb from test.feed f $$;
-create function test.t(p_minute integer) returns timestamptz language sql immutable set search_path = ''
-  as $$ select '2026-03-10 12:00:00+00'::timestamptz + pg_catalog.make_interval(mins => p_minute) $$;
--- Sets series a to p_value and runs every check at minute p_minute.
+-- Sets series a (read by every check) to p_value, then ticks at minute
+-- p_minute: the one tick runs all three checks (test.tick: each must run ok).
 create function test.step(p_minute integer, p_value double precision) returns void language plpgsql set search_path = '' as $$
-declare v_status text; v_check text;
 begin
   update test.feed f set value = p_value where f.series = 'a';
-  for v_check in select c.name from vigil.checks c order by c.name loop
-    v_status := vigil.run_check(v_check, test.t(p_minute));
-    if v_status is distinct from 'ok' then
-      raise exception 'run of % at minute % was %', v_check, p_minute, v_status;
-    end if;
-  end loop;
+  perform test.tick(p_minute);
 end $$;
 create function test.events(p_check text) returns table (at timestamptz, event text, severity text)
 language sql set search_path = '' as $$
