@@ -74,7 +74,7 @@ begin
            case when v_has_overrides then
              (select ov from vigil.threshold_overrides ov
                where ov.check_name = p_check.name and coalesce(r.series, c.series) like ov.series_pattern
-               order by pg_catalog.length(ov.series_pattern) desc limit 1) end as o
+               order by pg_catalog.length(ov.series_pattern) desc, ov.series_pattern limit 1) end as o
       from rows from (pg_catalog.unnest(p_series), pg_catalog.unnest(p_values),
                       pg_catalog.unnest(p_labels), pg_catalog.unnest(p_details)) as r(series, value, labels, detail)
       full join (select s.id, s.series, s.state, s.level, s.severity, s.active_at, s.keep_firing_since, s.missing_count,
