@@ -78,6 +78,16 @@ begin
         ('vigil_admin',  'grant execute on function vigil.remove_check(text) to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.enable_check(text) to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.disable_check(text) to vigil_admin'),
+        -- Notification policy. Channels stay out of reach of readers: a
+        -- target can be a secret URL (a Slack webhook).
+        ('vigil_reader', 'grant select on vigil.routes, vigil.escalation_policies, vigil.escalation_steps, vigil.notification_groups, vigil.group_members, vigil.escalations, vigil.outbox to vigil_reader'),
+        ('vigil_reader', 'grant select on vigil.delivery_backlog, vigil.dead_letters to vigil_reader'),
+        ('vigil_admin',  'grant select on vigil.channels to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.add_channel(text, text, text, text, integer, interval, boolean, text) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.add_route(text, text, integer, text, text, text[], text, text[], interval, interval, interval, boolean, boolean) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.add_escalation_policy(text, text[], interval[], integer) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.set_active_hours(text, integer[], time, time, text) to vigil_admin'),
+        ('vigil_worker', 'grant select on vigil.channels to vigil_worker'),
         ('vigil_worker', 'grant usage on schema vigil to vigil_worker'),
         ('vigil_worker', 'grant select on vigil.pgmigrations, vigil.sql_sources to vigil_worker'),
         ('vigil_worker', 'grant execute on function vigil.version() to vigil_worker')

@@ -1,7 +1,8 @@
 -- vigil.tick(p_now): one beat of pgvigil. pg_cron (or the worker's
 -- scheduler) calls it every minute; tests call it with p_now to replay time.
--- Overlapping ticks skip: only one holds the tick lock at a time. Later
--- steps of the pipeline (alert state, notifications) join here.
+-- Overlapping ticks skip: only one holds the tick lock at a time. Each
+-- check's run evaluates its alert state; then vigil._notify turns the state
+-- into notifications (routing, grouping, suppression, escalation, outbox).
 create or replace function vigil.tick(p_now timestamptz default pg_catalog.now())
 returns jsonb
 language plpgsql
@@ -11,6 +12,7 @@ declare
   v_started timestamptz := pg_catalog.clock_timestamp();
   v_checks  integer;
   v_failed  integer;
+  v_outbox  integer;
 begin
   -- 33329940307469163 is "vigtick" in ASCII.
   if not pg_catalog.pg_try_advisory_xact_lock(33329940307469163) then
@@ -19,13 +21,15 @@ begin
   select pg_catalog.count(*), pg_catalog.count(*) filter (where r.status <> 'ok')
     into v_checks, v_failed
     from vigil.run_checks(p_now) r;
+  -- Notifications, in this same transaction as the state they follow.
+  v_outbox := vigil._notify(p_now);
   update vigil.tick_state t
      set prev_tick_at = t.last_tick_at, last_tick_at = p_now, last_wall_at = pg_catalog.clock_timestamp(),
          last_duration_ms = pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - v_started) * 1000;
-  return pg_catalog.jsonb_build_object('skipped', false, 'at', p_now, 'checks', v_checks, 'failed', v_failed,
+  return pg_catalog.jsonb_build_object('skipped', false, 'at', p_now, 'checks', v_checks, 'failed', v_failed, 'notifications', v_outbox,
     'duration_ms', pg_catalog.round((pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - v_started) * 1000)::numeric, 1));
 end
 $$;
 
 comment on function vigil.tick(timestamptz) is
-  'One beat of pgvigil: runs the due checks. Called every minute by pg_cron or the worker; tests pass p_now to replay time. Returns a summary; {"skipped": true} when another tick holds the lock.';
+  'One beat of pgvigil: runs the due checks, then writes the notifications they call for to vigil.outbox. Called every minute by pg_cron or the worker; tests pass p_now to replay time. Returns a summary; {"skipped": true} when another tick holds the lock.';

@@ -1,0 +1,22 @@
+-- vigil.dead_letters: notifications the worker gave up on (max_attempts
+-- reached, or a receiver that said it never will accept them), newest
+-- first, with what they were about and the last error:
+--   select * from vigil.dead_letters;
+create or replace view vigil.dead_letters as
+select o.id,
+       o.channel,
+       o.kind,
+       o.created_at,
+       o.attempts,
+       o.last_error,
+       o.payload ->> 'status' as status,
+       pg_catalog.jsonb_array_length(coalesce(o.payload -> 'alerts', '[]'::jsonb)) as alerts,
+       coalesce(o.payload -> 'alerts' -> 0 ->> 'summary', o.payload ->> 'summary') as first_summary,
+       o.idempotency_key
+  from vigil.outbox o
+ where o.status = 'dead'
+ order by o.created_at desc, o.id desc;
+
+comment on view vigil.dead_letters is
+  'Notifications that will not be retried (status dead), newest first: channel, kind, when, attempts, the last error, and what they were about (status, number of alerts, the first alert''s summary). Runs with its owner''s rights: vigil_reader needs select on the view only.';
+comment on column vigil.dead_letters.first_summary is 'The first alert''s summary (or the heartbeat''s), to tell the rows apart.';
