@@ -153,10 +153,11 @@ begin
 
   -- 4. Forget what no receiver needs to hear: a resolved alert it was never
   -- told about (resolved within group_wait, or while suppressed), and one
-  -- whose route does not send resolved notifications. Then empty groups.
+  -- whose route does not send resolved notifications. Then empty groups. A
+  -- flapping alert stays, so that its next fire is not news again.
   delete from vigil.group_members gm
    using vigil.routes r
-   where r.id = gm.route_id and gm.status = 'resolved'
+   where r.id = gm.route_id and gm.status = 'resolved' and not gm.flapping
      and (gm.notified_status is distinct from 'firing' or not r.send_resolved);
   delete from vigil.notification_groups g
    where not exists (select from vigil.group_members gm where gm.route_id = g.route_id and gm.group_key = g.group_key);
@@ -227,8 +228,9 @@ begin
   select pg_catalog.count(*) into v_n from sent;
   v_rows := v_rows + v_n;
 
-  -- The resolved alerts just told, and the groups left empty, go.
-  delete from vigil.group_members gm where gm.status = 'resolved' and gm.notified_status = 'resolved';
+  -- The resolved alerts just told (unless flapping), and the groups left
+  -- empty, go.
+  delete from vigil.group_members gm where gm.status = 'resolved' and gm.notified_status = 'resolved' and not gm.flapping;
   delete from vigil.notification_groups g
    where not exists (select from vigil.group_members gm where gm.route_id = g.route_id and gm.group_key = g.group_key);
 
