@@ -90,7 +90,18 @@ begin
         ('vigil_worker', 'grant select on vigil.channels to vigil_worker'),
         ('vigil_worker', 'grant usage on schema vigil to vigil_worker'),
         ('vigil_worker', 'grant select on vigil.pgmigrations, vigil.sql_sources to vigil_worker'),
-        ('vigil_worker', 'grant execute on function vigil.version() to vigil_worker')
+        ('vigil_worker', 'grant execute on function vigil.version() to vigil_worker'),
+        -- Delivery (issue 6): the worker claims, settles and releases through
+        -- SECURITY DEFINER functions and writes no table itself.
+        ('vigil_worker', 'grant execute on function vigil.claim_deliveries(text, integer, interval, timestamptz) to vigil_worker'),
+        ('vigil_worker', 'grant execute on function vigil.settle_delivery(bigint, text, text, integer, text, double precision, text, interval, timestamptz) to vigil_worker'),
+        ('vigil_worker', 'grant execute on function vigil.release_leases(text, timestamptz) to vigil_worker'),
+        -- (the backlog for its /metrics gauge)
+        ('vigil_worker', 'grant select on vigil.delivery_backlog to vigil_worker'),
+        ('vigil_reader', 'grant select on vigil.delivery_attempts, vigil.retry_schedule to vigil_reader'),
+        ('vigil_operator', 'grant execute on function vigil.replay_dead(bigint, text, timestamptz, timestamptz) to vigil_operator'),
+        -- The retry schedule is configuration: an admin may change its rows.
+        ('vigil_admin',  'grant insert, update, delete on vigil.retry_schedule to vigil_admin')
       ) as g(role, stmt)
       join pg_catalog.pg_roles r on r.rolname = g.role
   loop
