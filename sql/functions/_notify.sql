@@ -90,12 +90,19 @@ begin
            is distinct from (excluded.status, excluded.severity, excluded.value, excluded.labels, excluded.summary,
                              excluded.detail, excluded.flapping, excluded.starts_at, excluded.ends_at)
     returning 1
+  ), missing as (
+    -- Firing members no longer routed. A full join, because it can only be
+    -- a hash or merge join: an anti join planned on stale statistics (a
+    -- storm outruns autovacuum) went quadratic.
+    select gm.route_id, gm.group_key, gm.alert_id
+      from (select m.route_id, m.group_key, m.alert_id from vigil.group_members m where m.status = 'firing') gm
+      full join routed r on r.route_id = gm.route_id and r.group_key = gm.group_key and r.alert_id = gm.alert_id
+     where r.alert_id is null
   ), gone as (
     update vigil.group_members gm
        set status = 'resolved', ends_at = coalesce(gm.ends_at, p_now)
-     where gm.status = 'firing'
-       and not exists (select from routed r
-                        where r.route_id = gm.route_id and r.group_key = gm.group_key and r.alert_id = gm.alert_id)
+      from missing x
+     where gm.route_id = x.route_id and gm.group_key = x.group_key and gm.alert_id = x.alert_id
     returning 1
   )
   select (select pg_catalog.count(*) from upserted) + (select pg_catalog.count(*) from gone) into v_n;
