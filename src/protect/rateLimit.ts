@@ -54,6 +54,31 @@ export class TokenBucket {
     }
     return Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
   }
+
+  /** The milliseconds until n tokens would be available, reserving nothing. */
+  wouldWait(n = 1): number {
+    if (this.ratePerSecond === Infinity) return 0;
+    const tokens = Math.min(this.burst, this.tokens + ((this.clock() - this.last) * this.ratePerSecond) / 1000);
+    return tokens >= n ? 0 : Math.ceil(((n - tokens) * 1000) / this.ratePerSecond);
+  }
+
+  /**
+   * Reserves n tokens, going into debt, and returns the milliseconds to wait
+   * before using them; reserves nothing and returns null when that wait
+   * would exceed maxWaitMs. Waiters are served in the order they reserved,
+   * each spaced 1/rate apart, with no herd of retries on take().
+   */
+  reserve(n = 1, maxWaitMs = Infinity): number | null {
+    if (this.ratePerSecond === Infinity) return 0;
+    const now = this.clock();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.ratePerSecond) / 1000);
+    this.last = now;
+    const after = this.tokens - n;
+    const wait = after >= 0 ? 0 : Math.ceil((-after * 1000) / this.ratePerSecond);
+    if (wait > maxWaitMs) return null;
+    this.tokens = after;
+    return wait;
+  }
 }
 
 /** The bucket for one channel. Burst 1: providers count over short windows, and a burst is what trips them. */

@@ -17,9 +17,11 @@ update vigil.outbox set status = 'dead' where id = 2;
 grant usage on schema test to public;
 
 select tap.is_empty(
-  $$select f from (values ('vigil.claim_deliveries(text, integer, interval, timestamptz)'),
+  $$select f from (values ('vigil.claim_deliveries(text, integer, interval, timestamptz, text[])'),
                           ('vigil.settle_delivery(bigint, text, text, integer, text, double precision, text, interval, timestamptz)'),
+                          ('vigil.settle_deliveries(text, bigint[], text[], integer[], text[], double precision[], text[], interval[], timestamptz)'),
                           ('vigil.release_leases(text, timestamptz)'),
+                          ('vigil.defer_delivery(bigint, text, timestamptz, text, timestamptz)'),
                           ('vigil.replay_dead(bigint, text, timestamptz, timestamptz)'),
                           ('vigil._retry_delay(integer, interval, double precision)')) v(f)
      where pg_catalog.has_function_privilege('public', f, 'execute')$$,
