@@ -6,3 +6,6 @@
 -- repeatable layer (sql/functions/claim_deliveries.sql); its old signature
 -- goes here.
 drop function if exists vigil.claim_deliveries(text, integer, interval, timestamptz);
+
+comment on column vigil.channels.disabled_at is 'When the channel was disabled: automatically (a 410 Gone, see disabled_reason) or with vigil.disable_channel; null while enabled.';
+comment on column vigil.channels.disabled_reason is 'Why the channel was disabled, e.g. ''receiver answered 410 Gone'' (vigil.settle_delivery) or the reason given to vigil.disable_channel; null while enabled. vigil.enable_channel clears it.';

@@ -9,29 +9,12 @@ create or replace function vigil.disable_channel(
   p_reason text default null
 )
 returns vigil.channels
-language plpgsql
+language sql
 security definer
 set search_path = ''
 as $$
--- security definer because vigil_admin changes vigil.channels only through
--- this API, never by writing the table directly.
-declare
-  v_row vigil.channels;
-begin
-  select * into v_row from vigil.channels ch where ch.name = p_name for update;
-  if not found then
-    raise exception 'channel % does not exist', coalesce(pg_catalog.quote_literal(p_name), 'NULL')
-      using errcode = 'no_data_found',
-            hint = 'See select name, kind, enabled, disabled_reason from vigil.channels order by 1;';
-  end if;
-  if v_row.enabled then
-    update vigil.channels ch
-       set enabled = false, disabled_reason = p_reason, disabled_at = pg_catalog.now()
-     where ch.name = p_name
-    returning * into v_row;
-  end if;
-  return v_row;
-end
+  -- security definer because vigil_admin changes vigil.channels only through this API.
+  select vigil._set_channel_enabled(p_name, false, p_reason);
 $$;
 
 comment on function vigil.disable_channel(text, text) is

@@ -29,11 +29,10 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
--- security definer for the same reason as vigil.settle_delivery: the
--- worker writes vigil.outbox only through these functions.
+-- security definer because vigil_worker writes vigil.outbox only through
+-- these functions, as with vigil.settle_delivery.
 declare
   v_n     integer := coalesce(pg_catalog.cardinality(p_ids), 0);
-  v_i     integer;
   v_owner text;
   v_state text;
   v_row   vigil.outbox;
