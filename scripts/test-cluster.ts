@@ -30,6 +30,8 @@ export interface TestServer {
   /** Where the server came from. */
   source: 'url' | 'local' | 'docker';
   stop(): Promise<void>;
+  /** Restarts the server (pg_ctl restart -m fast: sessions are terminated); 'local' only. */
+  restart?(): Promise<void>;
 }
 
 const WANTED_PRELOAD = ['pg_cron', 'pg_stat_statements'];
@@ -157,6 +159,15 @@ async function startLocal(bindir: string, settings: Record<string, string> = {})
     preloaded: preload,
     source: 'local',
     stop: async () => stopSync(),
+    // Asynchronous, unlike runAs: the caller's event loop (a worker under
+    // test) keeps running while the server is down.
+    restart: () =>
+      new Promise<void>((done, fail) => {
+        const args = ['-D', data, '-l', join(dir, 'server.log'), '-m', 'fast', '-w', '-t', '60', 'restart'];
+        const child = spawn(join(bindir, 'pg_ctl'), args, { stdio: 'ignore', ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { ...process.env, LC_ALL: 'C' } });
+        child.on('error', fail);
+        child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`pg_ctl ${args.join(' ')} failed (${code}); see ${join(dir, 'server.log')}`))));
+      }),
   };
 }
 

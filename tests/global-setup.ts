@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await server.stop();
     throw e;
   }
-  const { stop: _stop, ...described } = server;
+  const { stop: _stop, restart: _restart, ...described } = server;
   project.provide('pgServer', { ...described, emptyTemplate, migratedTemplate });
   return async () => {
     if (server.source === 'url') {

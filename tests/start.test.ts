@@ -87,6 +87,53 @@ describe('pgvigil start', () => {
     await expect(after.connect()).rejects.toThrow();
   });
 
+  test('with DATABASE_URL it runs the worker and its scheduler there, printing each alert that fires or resolves', async () => {
+    const db = await fresh();
+    await db.query(`
+      create schema test;
+      create table test.level (v double precision not null);
+      insert into test.level values (97);
+      grant usage on schema test to public;
+      grant select on test.level to public;
+      create function test.disk_check(p_params jsonb)
+      returns table (series text, value double precision, labels jsonb, detail jsonb)
+      language sql set search_path = '' as $$ select 'pg_default'::text, l.v, '{}'::jsonb, null::jsonb from test.level l $$;
+      delete from vigil.checks;
+      select vigil.add_check(p_name => 'disk', p_function => 'test.disk_check', p_every => '1 second', p_warning => 80, p_critical => 95);`);
+    const child = spawn(CLI_COMMAND[0], [...CLI_COMMAND[1], 'start', '--tick-every', '1'], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, DATABASE_URL: db.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lineMatching = (re: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const line = out.split('\n').find((l) => re.test(l));
+          if (line) {
+            clearInterval(timer);
+            clearTimeout(limit);
+            resolve(line);
+          }
+        }, 50);
+        const limit = setTimeout(() => {
+          clearInterval(timer);
+          reject(new Error(`no line matching ${re}:\n${out}`));
+        }, 60_000);
+      });
+    try {
+      expect(await lineMatching(/FIRING/)).toMatch(/^\S+Z FIRING critical disk pg_default = 97$/);
+      await db.query('update test.level set v = 10');
+      expect(await lineMatching(/RESOLVED/)).toMatch(/^\S+Z RESOLVED disk pg_default = 10$/);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toContain('serving until Ctrl-C');
+  });
+
   test('with DATABASE_URL it migrates that database instead', async () => {
     const db = await fresh('empty');
     const run = await runCli(['start', '--once'], { env: { DATABASE_URL: db.url } });

@@ -2,7 +2,7 @@
 // and its two template databases.
 import type { TestServer } from '../../scripts/test-cluster.js';
 
-export interface ProvidedServer extends Omit<TestServer, 'stop'> {
+export interface ProvidedServer extends Omit<TestServer, 'stop' | 'restart'> {
   /** Extensions (pgtap, pg_stat_statements, plpgsql_check), no pgvigil. */
   emptyTemplate: string;
   /** emptyTemplate plus `pgvigil migrate`. */
