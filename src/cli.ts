@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { renderBundle } from './bundle.js';
 import { migrate } from './migrate.js';
+import { schedule, unschedule } from './schedule.js';
 import { packageVersion } from './sources.js';
 import { status } from './status.js';
 import { runTick } from './tick.js';
@@ -23,8 +24,28 @@ program
   .description('Install or upgrade pgvigil in a database (safe to run twice, or concurrently).')
   .option('--database-url <url>', 'connection URL (default: DATABASE_URL, then the PG* variables)')
   .option('--dry-run', 'print the SQL that would run and change nothing')
-  .action(async (opts: { databaseUrl?: string; dryRun?: boolean }) => {
-    await migrate({ databaseUrl: opts.databaseUrl, dryRun: opts.dryRun, log: opts.dryRun ? print : info });
+  .option('--schedule', "then install or update pgvigil's pg_cron jobs (pgvigil schedule)")
+  .option('--cron-database <name>', 'with --schedule: the database pg_cron lives in (default: found from the server)')
+  .action(async (opts: { databaseUrl?: string; dryRun?: boolean; schedule?: boolean; cronDatabase?: string }) => {
+    await migrate({ databaseUrl: opts.databaseUrl, dryRun: opts.dryRun, schedule: opts.schedule, cronDatabase: opts.cronDatabase, log: opts.dryRun ? print : info });
+  });
+
+program
+  .command('schedule')
+  .description("Install or update pgvigil's pg_cron jobs: vigil_tick, vigil_rotate, vigil_housekeeping (twice is the same as once).")
+  .option('--database-url <url>', "pgvigil's database (default: DATABASE_URL, then the PG* variables)")
+  .option('--cron-database <name>', 'the database pg_cron lives in, when not this one (default: found from the server)')
+  .action(async (opts: { databaseUrl?: string; cronDatabase?: string }) => {
+    await schedule({ databaseUrl: opts.databaseUrl, cronDatabase: opts.cronDatabase, log: info });
+  });
+
+program
+  .command('unschedule')
+  .description("Remove pgvigil's pg_cron jobs (the worker's scheduler can tick instead: pgvigil worker).")
+  .option('--database-url <url>', "pgvigil's database (default: DATABASE_URL, then the PG* variables)")
+  .option('--cron-database <name>', 'the database pg_cron lives in, when not this one (default: found from the server)')
+  .action(async (opts: { databaseUrl?: string; cronDatabase?: string }) => {
+    await unschedule({ databaseUrl: opts.databaseUrl, cronDatabase: opts.cronDatabase, log: info });
   });
 
 program
@@ -39,8 +60,9 @@ program
   .command('uninstall')
   .description('Remove pgvigil: its pg_cron jobs, the vigil schema and the roles it created.')
   .option('--database-url <url>', 'connection URL (default: DATABASE_URL, then the PG* variables)')
-  .action(async (opts: { databaseUrl?: string }) => {
-    await uninstall({ databaseUrl: opts.databaseUrl, log: info });
+  .option('--cron-database <name>', 'the database pg_cron lives in, when not this one (default: found from the server)')
+  .action(async (opts: { databaseUrl?: string; cronDatabase?: string }) => {
+    await uninstall({ databaseUrl: opts.databaseUrl, cronDatabase: opts.cronDatabase, log: info });
   });
 
 program
@@ -83,8 +105,8 @@ program
   .option('--tick', 'run vigil.tick() on an interval even where pg_cron is installed')
   .option('--no-tick', 'never run vigil.tick() (default: run it when pg_cron is not installed)')
   .option('--tick-every <seconds>', 'the scheduler interval', int('--tick-every', 1), 15)
-  .option('--batch-size <n>', 'rows claimed per call', int('--batch-size', 1, 1000), 25)
-  .option('--concurrency <n>', 'deliveries in flight at once', int('--concurrency', 1), 50)
+  .option('--batch-size <n>', 'rows claimed per call', int('--batch-size', 1, 1000), 100)
+  .option('--concurrency <n>', 'deliveries in flight at once', int('--concurrency', 1), 200)
   .option('--lease <seconds>', 'lease on claimed rows: after this long, the rows of a killed worker go to another (longer than one attempt, 15 s)', int('--lease', 1), 60)
   .option('--shutdown-timeout <seconds>', 'on SIGTERM, wait this long for deliveries in flight', int('--shutdown-timeout'), 10)
   .action(

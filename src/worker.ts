@@ -31,9 +31,9 @@ export interface WorkerOptions {
   databaseUrl?: string;
   /** Unique worker name, stored as the lease owner (default host:pid:random). */
   name?: string;
-  /** Rows claimed per call (default 25). */
+  /** Rows claimed per call (default 100). */
   batchSize?: number;
-  /** Deliveries in flight at once (default 50). */
+  /** Deliveries in flight at once (default 200). */
   concurrency?: number;
   /** Lease on claimed rows (default 60 s): longer than one attempt's timeout. */
   leaseMs?: number;
@@ -123,8 +123,8 @@ interface ChannelState {
 
 export async function startWorker(options: WorkerOptions = {}): Promise<Worker> {
   const name = options.name ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-  const batchSize = options.batchSize ?? 25;
-  const concurrency = options.concurrency ?? 50;
+  const batchSize = options.batchSize ?? 100;
+  const concurrency = options.concurrency ?? 200;
   const leaseMs = options.leaseMs ?? 60_000;
   const pollMs = options.pollMs ?? 1_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
