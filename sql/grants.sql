@@ -82,6 +82,8 @@ begin
         -- target can be a secret URL (a Slack webhook).
         ('vigil_reader', 'grant select on vigil.routes, vigil.escalation_policies, vigil.escalation_steps, vigil.notification_groups, vigil.group_members, vigil.escalations, vigil.outbox to vigil_reader'),
         ('vigil_reader', 'grant select on vigil.delivery_backlog, vigil.dead_letters to vigil_reader'),
+        -- The morning report (SECURITY INVOKER): it reads only what a reader may select.
+        ('vigil_reader', 'grant execute on function vigil.report(date, text, timestamptz) to vigil_reader'),
         ('vigil_admin',  'grant select on vigil.channels to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.add_channel(text, text, text, text, integer, interval, boolean, text) to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.enable_channel(text) to vigil_admin'),
@@ -105,7 +107,20 @@ begin
         ('vigil_reader', 'grant select on vigil.delivery_attempts, vigil.retry_schedule to vigil_reader'),
         ('vigil_operator', 'grant execute on function vigil.replay_dead(bigint, text, timestamptz, timestamptz) to vigil_operator'),
         -- The retry schedule is configuration: an admin may change its rows.
-        ('vigil_admin',  'grant insert, update, delete on vigil.retry_schedule to vigil_admin')
+        ('vigil_admin',  'grant insert, update, delete on vigil.retry_schedule to vigil_admin'),
+        -- Partition rotation (issue 7): readers see the sets and what was
+        -- detached; an admin registers tables and may rotate by hand.
+        ('vigil_reader', 'grant select on vigil.partition_sets, vigil.detached_partitions to vigil_reader'),
+        ('vigil_admin',  'grant execute on function vigil.register_partitioned(text, text, integer, interval, text, timestamptz) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.unregister_partitioned(text) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.rotate_partitions(timestamptz, interval) to vigil_admin'),
+        -- Schedules (issue 7): an admin installs and removes pgvigil's pg_cron
+        -- jobs (SECURITY DEFINER: they run as the installer); readers see
+        -- the housekeeping retention and its last result, an admin sets it.
+        ('vigil_admin',  'grant execute on function vigil.schedule() to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.unschedule() to vigil_admin'),
+        ('vigil_reader', 'grant select on vigil.housekeeping to vigil_reader'),
+        ('vigil_admin',  'grant update (keep_delivered, keep_cron_history) on vigil.housekeeping to vigil_admin')
       ) as g(role, stmt)
       join pg_catalog.pg_roles r on r.rolname = g.role
   loop

@@ -12,11 +12,17 @@ declare
   v_jobid bigint;
   v_roles text;
 begin
-  if pg_catalog.to_regclass('cron.job') is not null
+  -- (to_regclass raises in a schema this role may not use: usage first.)
+  if pg_catalog.to_regnamespace('cron') is not null
+     and pg_catalog.has_schema_privilege('cron', 'usage')
+     and pg_catalog.to_regclass('cron.job') is not null
      and pg_catalog.has_table_privilege('cron.job', 'select') then
     for v_jobid in
+      -- (vigil_*@<db> jobs belong to pgvigil in database <db>, scheduled
+      -- from here by pgvigil schedule; its uninstall removes them.)
       execute $q$select j.jobid from cron.job j
-                  where j.jobname like 'vigil\_%' and j.database = pg_catalog.current_database()$q$
+                  where j.jobname like 'vigil\_%' and pg_catalog.strpos(j.jobname, '@') = 0
+                    and j.database = pg_catalog.current_database()$q$
     loop
       execute 'select cron.unschedule($1)' using v_jobid;
     end loop;

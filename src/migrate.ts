@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { connect } from './connection.js';
+import { schedule, scheduleOffer } from './schedule.js';
 import {
   MIGRATE_LOCK_KEY,
   MIGRATIONS_DIR,
@@ -18,6 +19,10 @@ export interface MigrateOptions {
   databaseUrl?: string;
   /** Print the SQL that would run, change nothing. */
   dryRun?: boolean;
+  /** Then install or update pgvigil's pg_cron jobs (pgvigil schedule); else say how. */
+  schedule?: boolean;
+  /** With schedule: the database pg_cron lives in (default: found from the server). */
+  cronDatabase?: string;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
 }
@@ -134,6 +139,13 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       }
       log(`repeatable layer: ${sources.length} files applied (${changed.length} changed)`);
       for (const path of changed) log(`  changed: ${path}`);
+      if (options.schedule) {
+        await schedule({ databaseUrl: options.databaseUrl, cronDatabase: options.cronDatabase, log });
+      } else {
+        // Only advice: it never fails a migrate.
+        const offer = await scheduleOffer(client).catch(() => null);
+        if (offer) log(offer);
+      }
       return { ...result, migrations: ran.map((m) => m.name) };
     } finally {
       await client.query('select pg_catalog.pg_advisory_unlock($1::bigint)', [MIGRATE_LOCK_KEY]).catch(() => {});

@@ -18,6 +18,7 @@ const SHIPPED = [
   'vigil.check_database_size',
   'vigil.check_dead_tuples',
   'vigil.check_deadlocks',
+  'vigil.check_default_partitions',
   'vigil.check_disabled_triggers',
   'vigil.check_duplicate_indexes',
   'vigil.check_idle_in_transaction',

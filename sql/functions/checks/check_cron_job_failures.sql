@@ -12,8 +12,9 @@
 -- there are no rows and no error. It is read with dynamic SQL (schema cron,
 -- quoted with %I), so the function compiles without it. pg_cron
 -- shows a non-superuser only the jobs it owns (row level security).
--- job_run_details is never purged by pg_cron itself: schedule a purge, or
--- this scan grows with it.
+-- job_run_details is never purged by pg_cron itself: vigil_housekeeping
+-- purges the rows of pgvigil's own jobs (vigil.run_housekeeping); schedule a
+-- purge for the others, or this scan grows with them.
 create or replace function vigil.check_cron_job_failures(p_params jsonb)
 returns table (series text, value double precision, labels jsonb, detail jsonb)
 language plpgsql
