@@ -112,6 +112,20 @@ export class VigilSql {
     return r.rows;
   }
 
+  /** Premakes and expires partitions (vigil.rotate_partitions); returns what it did. */
+  async rotatePartitions(): Promise<Array<{ parent: string; action: string; partition: string; detail: string | null }>> {
+    const r = await this.db.query<{ parent: string; action: string; partition: string; detail: string | null }>(
+      `select parent, action, partition, detail from vigil.rotate_partitions()`,
+    );
+    return r.rows;
+  }
+
+  /** Deletes what is past its retention (vigil.run_housekeeping); returns the counts. */
+  async runHousekeeping(): Promise<unknown> {
+    const r = await this.db.query<{ result: unknown }>(`select vigil.run_housekeeping() as result`);
+    return r.rows[0]!.result;
+  }
+
   /** Whether pg_cron runs the ticks here (else the worker's scheduler should). */
   async hasPgCron(): Promise<boolean> {
     const r = await this.db.query<{ ok: boolean }>(`select exists (select from pg_catalog.pg_extension where extname = 'pg_cron') as ok`);

@@ -478,6 +478,24 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   let ticking = false;
   let tickTimer: NodeJS.Timeout | null = null;
   let tickRunning: Promise<void> | null = null;
+  // What pg_cron's vigil_rotate (hourly) and vigil_housekeeping (daily)
+  // jobs do, for a database without them: after a tick this worker ran,
+  // once an hour and once a day (first soon after start). Both are safe to
+  // run from several workers.
+  let rotatedAt = 0;
+  let housekeptAt = 0;
+  const maintain = async (db: pg.PoolClient) => {
+    const sqlOn = new VigilSql(db);
+    if (Date.now() - rotatedAt >= 3_600_000) {
+      rotatedAt = Date.now();
+      const actions = await sqlOn.rotatePartitions();
+      if (actions.length > 0) log.info({ actions: actions.map((a) => `${a.action} ${a.partition}`) }, 'rotated partitions');
+    }
+    if (Date.now() - housekeptAt >= 86_400_000) {
+      housekeptAt = Date.now();
+      log.info({ result: await sqlOn.runHousekeeping() }, 'housekeeping');
+    }
+  };
   const runTick = async () => {
     let client: pg.PoolClient | null = null;
     let broken: Error | undefined;
@@ -487,6 +505,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
       metrics.ticks.inc({ result: result.skipped ? 'skipped' : 'ok' });
       if (!result.skipped) {
         log.debug({ checks: result.checks.length, tick: result.summary }, 'tick');
+        await maintain(client);
         await options.onTick?.(result, pool);
       }
     } catch (e) {

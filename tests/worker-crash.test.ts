@@ -449,6 +449,15 @@ describe('worker scheduler', () => {
       expect(ticks[0]!.skipped).toBe(false);
       expect(ticks[0]!.summary).toMatchObject({ skipped: false });
       expect(await counterValue(worker, 'ticks', { result: 'error' })).toBe(0);
+      // Without pg_cron the worker also does what vigil_rotate and
+      // vigil_housekeeping would: once after its first tick, then hourly and daily.
+      const upkeep = (
+        await q<{ unrotated: number; housekept: boolean }>(
+          `select (select count(*)::int from vigil.partition_sets where last_rotated_at is null) as unrotated,
+                  (select last_run_at is not null from vigil.housekeeping) as housekept`,
+        )
+      ).rows[0]!;
+      expect(upkeep).toEqual({ unrotated: 0, housekept: true });
     } finally {
       await worker?.stop();
     }
