@@ -73,7 +73,7 @@ const percentile = (xs: number[], p: number) => {
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const fmt = (x: number) => Math.round(x).toLocaleString('en');
-const describe = (c: Config) => `batchSize ${c.batchSize ?? 25}, concurrency ${c.concurrency ?? 50}, poolSize ${c.poolSize ?? 10}`;
+const describe = (c: Config) => `batchSize ${c.batchSize ?? 100}, concurrency ${c.concurrency ?? 200}, poolSize ${c.poolSize ?? 10}`;
 
 // A typical notification: one firing alert (about 700 bytes of JSON).
 const PAYLOAD = JSON.stringify({
@@ -501,7 +501,7 @@ try {
 
     const variants: Array<[string, () => Promise<Timed>]> = [
       ['graphile-worker, defaults (one job per get_job and complete_job)', () => graphileQueue()],
-      ['pgvigil, claim 25 / settle 25 per call (batchSize default)', () => vigilQueue(25)],
+      ['pgvigil, claim 25 / settle 25 per call', () => vigilQueue(25)],
       ['graphile-worker, localQueue 250 + completeJobBatchDelay 0', () => graphileQueue({ localQueue: { size: 250 }, completeJobBatchDelay: 0 })],
       ['pgvigil, claim 1 / settle 1 per call', () => vigilQueue(1)],
     ];
