@@ -120,7 +120,15 @@ begin
         ('vigil_admin',  'grant execute on function vigil.schedule() to vigil_admin'),
         ('vigil_admin',  'grant execute on function vigil.unschedule() to vigil_admin'),
         ('vigil_reader', 'grant select on vigil.housekeeping to vigil_reader'),
-        ('vigil_admin',  'grant update (keep_delivered, keep_cron_history) on vigil.housekeeping to vigil_admin')
+        ('vigil_admin',  'grant update (keep_delivered, keep_cron_history) on vigil.housekeeping to vigil_admin'),
+        -- Maintenance jobs (issue 7): readers see the jobs, their runs and
+        -- what is due; an admin adds and removes jobs (SECURITY DEFINER,
+        -- validated). Only the installer runs and records them
+        -- (vigil.record_maintenance_run: the worker's scheduler, pgvigil maintain).
+        ('vigil_reader', 'grant select on vigil.maintenance_jobs, vigil.maintenance_runs to vigil_reader'),
+        ('vigil_reader', 'grant execute on function vigil.due_maintenance(timestamptz) to vigil_reader'),
+        ('vigil_admin',  'grant execute on function vigil.add_maintenance_job(text, text, interval, text, jsonb, bigint, text, text, boolean) to vigil_admin'),
+        ('vigil_admin',  'grant execute on function vigil.remove_maintenance_job(text) to vigil_admin')
       ) as g(role, stmt)
       join pg_catalog.pg_roles r on r.rolname = g.role
   loop

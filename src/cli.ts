@@ -2,6 +2,7 @@
 // The pgvigil command line. Each command is a thin call into the library.
 import { Command } from 'commander';
 import { renderBundle } from './bundle.js';
+import { runMaintenance } from './maintenance.js';
 import { migrate } from './migrate.js';
 import { schedule, unschedule } from './schedule.js';
 import { packageVersion } from './sources.js';
@@ -72,6 +73,16 @@ program
   .action(async (opts: { databaseUrl?: string }) => {
     const r = await runTick({ databaseUrl: opts.databaseUrl });
     print(JSON.stringify(r.skipped ? { skipped: true } : { checks: r.checks, tick: r.summary }));
+  });
+
+program
+  .command('maintain')
+  .description('Run the due maintenance jobs now (vigil.due_maintenance), each statement top-level, and record every run (run it from cron where the worker does not tick).')
+  .option('--database-url <url>', 'connection URL (default: DATABASE_URL, then the PG* variables)')
+  .action(async (opts: { databaseUrl?: string }) => {
+    const r = await runMaintenance({ databaseUrl: opts.databaseUrl });
+    print(JSON.stringify(r.skipped ? { skipped: true } : { runs: r.runs }));
+    if (r.runs.some((x) => x.status === 'error')) process.exitCode = 1;
   });
 
 program

@@ -6,3 +6,4 @@ export { schedule, unschedule, type ScheduleOptions, type ScheduledJob, type Rem
 export { start, type StartOptions } from './start.js';
 export { packageVersion } from './sources.js';
 export { runTick, runTickOn, type TickResult } from './tick.js';
+export { runMaintenance, runMaintenanceOn, type MaintenanceResult, type MaintenanceRun } from './maintenance.js';

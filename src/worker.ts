@@ -23,6 +23,7 @@ import { createMetrics, listeningPort, serveMetrics, type WorkerMetrics } from '
 import { CircuitBreaker, type BreakerOptions } from './protect/breaker.js';
 import { bucketFor, type TokenBucket } from './protect/rateLimit.js';
 import { httpRequest } from './protect/ssrf.js';
+import { runMaintenanceOn } from './maintenance.js';
 import { runTickOn, type TickResult } from './tick.js';
 import { VigilSql, type ClaimedRow, type SettledRow, type Settlement } from './vigil.js';
 
@@ -484,7 +485,36 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   // run from several workers.
   let rotatedAt = 0;
   let housekeptAt = 0;
+  // Maintenance jobs (docs/maintenance.md) run on a connection of their own,
+  // beside the ticks: a VACUUM may take hours and must not hold them up.
+  // Each due statement runs as its own top-level statement; failures are
+  // recorded by the pass, not thrown. One pass at a time.
+  let maintaining: Promise<void> | null = null;
+  let maintenancePid: number | null = null;
+  const startMaintenance = () => {
+    if (maintaining || stopping) return;
+    maintaining = (async () => {
+      let client: pg.PoolClient | null = null;
+      let broken: Error | undefined;
+      try {
+        client = await pool.connect();
+        maintenancePid = (client as unknown as { processID?: number }).processID ?? null;
+        const pass = await runMaintenanceOn(client, undefined, () => stopping);
+        for (const r of pass.runs.filter((x) => x.status !== 'skipped')) {
+          if (r.status === 'ok') log.info({ job: r.job, statement: r.statement, ms: r.ms }, 'maintenance job ran');
+          else log.warn({ job: r.job, statement: r.statement, err: r.error, code: r.sqlstate }, 'maintenance job failed');
+        }
+      } catch (e) {
+        broken = e as Error;
+        log.error({ err: messageOf(e), code: (e as { code?: string }).code }, 'maintenance pass failed');
+      } finally {
+        maintenancePid = null;
+        client?.release(broken);
+      }
+    })().finally(() => (maintaining = null));
+  };
   const maintain = async (db: pg.PoolClient) => {
+    startMaintenance(); // in the background, on its own connection
     const sqlOn = new VigilSql(db);
     if (Date.now() - rotatedAt >= 3_600_000) {
       rotatedAt = Date.now();
@@ -582,6 +612,21 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
         log.warn({ err: messageOf(e) }, 'could not release leases; they will expire');
       }
       await tickRunning;
+      if (maintaining) {
+        // A long VACUUM does not hold up the shutdown: after shutdownMs it
+        // is cancelled (recorded as failed, 57014) and the pass ends.
+        let maintenanceTimer: NodeJS.Timeout | undefined;
+        const late = await Promise.race([
+          maintaining.then(() => false),
+          new Promise<boolean>((resolve) => (maintenanceTimer = setTimeout(() => resolve(true), shutdownMs))),
+        ]);
+        clearTimeout(maintenanceTimer);
+        if (late && maintenancePid !== null) {
+          log.warn({ pid: maintenancePid }, 'shutdown: cancelling the maintenance statement in progress');
+          await pool.query('select pg_catalog.pg_cancel_backend($1)', [maintenancePid]).catch(() => {});
+        }
+        await maintaining;
+      }
       await listener?.end().catch(() => {});
       listener = null;
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -25,6 +25,7 @@ const SHIPPED = [
   'vigil.check_invalid_indexes',
   'vigil.check_long_queries',
   'vigil.check_long_transactions',
+  'vigil.check_maintenance_job_failures',
   'vigil.check_multixact_wraparound',
   'vigil.check_prepared_transactions',
   'vigil.check_replication_lag',
