@@ -4,60 +4,15 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, test } from 'vitest';
 import { classify, format, FormatError, noResponse, parseRetryAfter } from '../src/channels/index.js';
-import type { ChannelKind, Delivery, HttpRequest, Payload, PayloadAlert } from '../src/channels/index.js';
+import type { ChannelKind, Delivery, HttpRequest, Payload } from '../src/channels/index.js';
 import { alertsUrl } from '../src/channels/alertmanager.js';
 import { COLORS, embedLength, MAX_EMBED_TOTAL } from '../src/channels/discord.js';
+import { alert, alertsPayload, RESOLVED_ALERT as resolvedAlert } from './helpers/payload.js';
 
 const NOW = new Date('2026-03-10T12:01:05Z');
 const SECRET = 'whsec_' + Buffer.from('a 32 byte signing key for tests!').toString('base64');
 
-function alert(over: Partial<PayloadAlert> = {}): PayloadAlert {
-  return {
-    alertId: 42,
-    fingerprint: '3f2c9a0b1d4e5f60',
-    status: 'firing',
-    severity: 'critical',
-    check: 'long_queries',
-    series: 'pid 4242',
-    value: 312,
-    labels: { check: 'long_queries', series: 'pid 4242', severity: 'critical', service: 'db' },
-    summary: 'critical: long_queries pid 4242 = 312',
-    detail: { query: 'select …', usename: 'app' },
-    flapping: false,
-    startsAt: '2026-03-10T12:00:00+00:00',
-    endsAt: null,
-    runbook: 'https://wiki.example.com/runbooks/long-queries',
-    ...over,
-  };
-}
-
-const resolvedAlert = alert({
-  alertId: 43,
-  fingerprint: 'aa11bb22cc33dd44',
-  status: 'resolved',
-  severity: 'warning',
-  series: 'pid 77',
-  value: 95,
-  labels: { check: 'long_queries', series: 'pid 77', severity: 'warning', service: 'db' },
-  summary: 'warning: long_queries pid 77 = 95',
-  detail: null,
-  startsAt: '2026-03-10T11:50:00+00:00',
-  endsAt: '2026-03-10T11:59:00+00:00',
-  runbook: null,
-});
-
-const firing: Payload = {
-  version: 1,
-  kind: 'alerts',
-  route: 'everything',
-  channel: 'db',
-  status: 'firing',
-  groupKey: '{"check": "long_queries"}',
-  groupLabels: { check: 'long_queries' },
-  commonLabels: { check: 'long_queries' },
-  sentAt: '2026-03-10T12:01:00+00:00',
-  alerts: [alert(), resolvedAlert],
-};
+const firing: Payload = alertsPayload('db', [alert(), resolvedAlert]);
 
 const escalation: Payload = {
   version: 1,

@@ -11,6 +11,7 @@ import { COLORS } from '../src/channels/discord.js';
 import { createLogger } from '../src/log.js';
 import { startWorker } from '../src/worker.js';
 import { databasesForThisFile } from './helpers/db.js';
+import { alert, alertsPayload, RESOLVED_ALERT as resolvedAlert } from './helpers/payload.js';
 
 const fresh = databasesForThisFile();
 
@@ -58,53 +59,9 @@ async function receiver(answer: { status: number; body?: string }): Promise<{ ur
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
 }
 
-const firingAlert = {
-  alertId: 42,
-  fingerprint: '3f2c9a0b1d4e5f60',
-  status: 'firing',
-  severity: 'critical',
-  check: 'long_queries',
-  series: 'pid 4242',
-  value: 312,
-  labels: { check: 'long_queries', series: 'pid 4242', severity: 'critical', service: 'db' },
-  summary: 'critical: long_queries pid 4242 = 312',
-  detail: { query: 'select …', usename: 'app' },
-  flapping: false,
-  startsAt: '2026-03-10T12:00:00+00:00',
-  endsAt: null,
-  runbook: 'https://wiki.example.com/runbooks/long-queries',
-};
+const firingAlert = alert();
 
-const resolvedAlert = {
-  ...firingAlert,
-  alertId: 43,
-  fingerprint: 'aa11bb22cc33dd44',
-  status: 'resolved',
-  severity: 'warning',
-  series: 'pid 77',
-  value: 95,
-  labels: { check: 'long_queries', series: 'pid 77', severity: 'warning', service: 'db' },
-  summary: 'warning: long_queries pid 77 = 95',
-  detail: null,
-  startsAt: '2026-03-10T11:50:00+00:00',
-  endsAt: '2026-03-10T11:59:00+00:00',
-  runbook: null,
-};
-
-function alertsPayload(channel: string) {
-  return {
-    version: 1,
-    kind: 'alerts',
-    route: 'everything',
-    channel,
-    status: 'firing',
-    groupKey: '{"check": "long_queries"}',
-    groupLabels: { check: 'long_queries' },
-    commonLabels: { check: 'long_queries' },
-    sentAt: '2026-03-10T12:01:00+00:00',
-    alerts: [firingAlert, resolvedAlert],
-  };
-}
+const payloadFor = (channel: string) => alertsPayload(channel, [firingAlert, resolvedAlert]);
 
 function heartbeatPayload(channel: string) {
   return { version: 1, kind: 'heartbeat', channel, status: 'firing', sentAt: '2026-03-10T12:01:00+00:00', alerts: [], summary: 'pgvigil heartbeat: notifications are flowing' };
@@ -141,7 +98,7 @@ async function deliver(
     rx.url + path,
     options.secretRef ?? null,
   ]);
-  const payload = options.payload ?? alertsPayload(channel);
+  const payload = options.payload ?? payloadFor(channel);
   const rowKind = options.rowKind ?? 'alerts';
   const key = `${rowKind}:everything:${channel}:2026-03-10T12:01:00Z`;
   const sentAfter = Math.floor(Date.now() / 1000);

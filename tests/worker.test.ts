@@ -12,6 +12,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createLogger } from '../src/log.js';
 import { startWorker, type Worker, type WorkerOptions } from '../src/worker.js';
 import { databasesForThisFile, type TestDatabase } from './helpers/db.js';
+import { alert, alertsPayload } from './helpers/payload.js';
 
 const fresh = databasesForThisFile();
 
@@ -311,7 +312,7 @@ describe('worker delivery', () => {
     await pool.query(
       `insert into vigil.outbox (created_at, channel, kind, idempotency_key, payload, available_at)
        values (now(), 'disco', 'alerts', 'test:disco:1', $1::jsonb, now())`,
-      [JSON.stringify(alertsPayload('disco'))],
+      [JSON.stringify(alertsPayload('disco', [alert()]))],
     );
     await worker(db);
     await waitSettled(pool);
@@ -641,35 +642,3 @@ describe('worker delivery', () => {
   });
 });
 
-/** A realistic 'alerts' payload (docs/outbox-payload.md), version 1. */
-function alertsPayload(channel: string) {
-  return {
-    version: 1,
-    kind: 'alerts',
-    route: 'everything',
-    channel,
-    status: 'firing',
-    groupKey: '{"check": "long_queries"}',
-    groupLabels: { check: 'long_queries' },
-    commonLabels: { check: 'long_queries' },
-    sentAt: '2026-03-10T12:01:00+00:00',
-    alerts: [
-      {
-        alertId: 42,
-        fingerprint: '3f2c9a0b1d4e5f60',
-        status: 'firing',
-        severity: 'critical',
-        check: 'long_queries',
-        series: 'pid 4242',
-        value: 312,
-        labels: { check: 'long_queries', series: 'pid 4242', severity: 'critical', service: 'db' },
-        summary: 'critical: long_queries pid 4242 = 312',
-        detail: { query: 'select …', usename: 'app' },
-        flapping: false,
-        startsAt: '2026-03-10T12:00:00+00:00',
-        endsAt: null,
-        runbook: 'https://wiki.example.com/runbooks/long-queries',
-      },
-    ],
-  };
-}
