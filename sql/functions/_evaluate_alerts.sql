@@ -200,7 +200,9 @@ begin
                              + 0.4 * (k_window - pg_catalog.length(n.flap_history) - pg_catalog.length(n.bit) - 1) / (k_window - 2))
                             * 100 / (k_window - 1) end
                 when pg_catalog.strpos(n.flap_history, '1') = 0 and n.bit <> '1' then 0::double precision
-                else (select pg_catalog.sum(0.8::double precision + 0.4 * (g.i - 1) / (k_window - 2)) * 100 / (k_window - 1)
+                -- (coalesce: a mixed old history can leave a new one with no
+                -- change at all, once its last 0 has slid out: 011 + 1 = 111.)
+                else (select coalesce(pg_catalog.sum(0.8::double precision + 0.4 * (g.i - 1) / (k_window - 2)), 0) * 100 / (k_window - 1)
                         from (select pg_catalog.lpad(n.new_history, k_window, '0') as h offset 0) hh
                        cross join pg_catalog.generate_series(1, k_window - 1) as g(i)
                        where pg_catalog.substr(hh.h, g.i, 1) <> pg_catalog.substr(hh.h, g.i + 1, 1))
