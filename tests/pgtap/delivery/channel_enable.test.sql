@@ -73,15 +73,7 @@ select tap.throws_ok($$select vigil.disable_channel('nope', 'x')$$, 'P0002', 'ch
   'disable_channel: an unknown channel is P0002, naming it');
 select tap.throws_ok($$select vigil.enable_channel(null)$$, 'P0002', 'channel NULL does not exist',
   'enable_channel: a NULL name is P0002');
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
-declare v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when no_data_found then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return v_hint;
-end $$;
+\ir ../hint_of.sql
 select tap.ok(pg_temp.hint_of($$select vigil.enable_channel('nope')$$) ~ 'from vigil\.channels'
           and pg_temp.hint_of($$select vigil.disable_channel('nope')$$) ~ 'from vigil\.channels',
   'both carry a HINT that lists the channels');

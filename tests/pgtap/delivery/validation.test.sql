@@ -24,15 +24,7 @@ select tap.throws_ok($$select vigil._retry_delay(2, null, 1.5)$$, '22023', 'rand
 select tap.throws_ok($$select vigil.claim_deliveries('w', 0)$$, '22023', null,
   'the errors carry a HINT (checked below)');
 -- The HINT, read through a handler.
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
-declare v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return v_hint;
-end $$;
+\ir ../hint_of.sql
 select tap.is_empty(
   $$select s from (values ('select vigil.claim_deliveries(''w'', 0)'), ('select vigil.settle_delivery(1, ''w1'', ''x'')'),
                           ('select vigil.replay_dead()'), ('select vigil.release_leases(null)')) v(s)

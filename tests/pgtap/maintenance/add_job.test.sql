@@ -8,16 +8,7 @@ begin;
 select tap.plan(24);
 set local timezone = 'UTC';
 
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
-declare
-  v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return nullif(v_hint, '');
-end $$;
+\ir ../hint_of.sql
 
 create schema "App";
 create table "App"."Orders" (id int primary key);

@@ -9,16 +9,7 @@ select tap.throws_ok($$select * from vigil.report(p_time_zone => null)$$, '22023
 select tap.throws_ok($$select * from vigil.report('2026-03-11', 'UTC', '2026-03-10 23:59+00')$$, '22023',
   'day 2026-03-11 has not begun yet in UTC (now is 2026-03-10 23:59)', 'a day that has not begun is refused');
 
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
-declare
-  v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return v_hint;
-end $$;
+\ir ../hint_of.sql
 select tap.matches(pg_temp.hint_of($$select * from vigil.report(p_time_zone => 'nowhere')$$), 'pg_timezone_names',
   '... the HINT says where the zone names are');
 select tap.lives_ok($$select * from vigil.report('2026-03-10', 'europe/berlin', '2026-03-10 00:30+00')$$,

@@ -8,16 +8,7 @@ select tap.plan(20);
 set local timezone = 'UTC';
 
 -- The HINT of the error a statement raises, or null.
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
-declare
-  v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return nullif(v_hint, '');
-end $$;
+\ir ../hint_of.sql
 
 select tap.throws_ok($$select vigil.add_known_issue(' ', '2026-06-08 00:00Z', 'why', p_now => '2026-06-01 00:00Z')$$,
   '22023', 'a known issue needs a pattern to look for, not '' ''', 'a blank pattern is refused');

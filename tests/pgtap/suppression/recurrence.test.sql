@@ -19,16 +19,7 @@ create function pg_temp.r(p_weekdays text, p_start text, p_end text, p_zone text
 returns vigil.recurrence language sql as $$
   select vigil._validate_recurrence(row(p_weekdays::smallint[], p_start::time, p_end::time, p_zone, p_first, p_last)::vigil.recurrence)
 $$;
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
-declare
-  v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return nullif(v_hint, '');
-end $$;
+\ir ../hint_of.sql
 
 -- Validation.
 select tap.throws_ok($$select pg_temp.r('{0,1,8}', '01:00', '03:00', 'UTC')$$,

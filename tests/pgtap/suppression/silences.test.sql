@@ -10,16 +10,7 @@ select tap.plan(28);
 set local timezone = 'UTC';
 
 -- The HINT of the error a statement raises, or null.
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
-declare
-  v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return nullif(v_hint, '');
-end $$;
+\ir ../hint_of.sql
 
 -- Validation.
 select tap.throws_ok($$select vigil.silence(null, '2026-06-01 12:00Z', 'why', p_starts_at => '2026-06-01 10:00Z')$$,
