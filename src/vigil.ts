@@ -112,6 +112,12 @@ export class VigilSql {
     return r.rows;
   }
 
+  /** Whether rotation (hourly) and housekeeping (daily) are due, from when they last ran (vigil._upkeep_due). */
+  async upkeepDue(): Promise<{ rotate: boolean; housekeeping: boolean }> {
+    const r = await this.db.query<{ rotate: boolean; housekeeping: boolean }>(`select rotate, housekeeping from vigil._upkeep_due()`);
+    return r.rows[0]!;
+  }
+
   /** Premakes and expires partitions (vigil.rotate_partitions); returns what it did. */
   async rotatePartitions(): Promise<Array<{ parent: string; action: string; partition: string; detail: string | null }>> {
     const r = await this.db.query<{ parent: string; action: string; partition: string; detail: string | null }>(

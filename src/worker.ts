@@ -481,10 +481,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   let tickRunning: Promise<void> | null = null;
   // What pg_cron's vigil_rotate (hourly) and vigil_housekeeping (daily)
   // jobs do, for a database without them: after a tick this worker ran,
-  // once an hour and once a day (first soon after start). Both are safe to
-  // run from several workers.
-  let rotatedAt = 0;
-  let housekeptAt = 0;
+  // when SQL says they are due (vigil._upkeep_due, from when they last
+  // ran). Both are safe to run from several workers.
   // Maintenance jobs (docs/maintenance.md) run on a connection of their own,
   // beside the ticks: a VACUUM may take hours and must not hold them up.
   // Each due statement runs as its own top-level statement; failures are
@@ -516,15 +514,12 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   const maintain = async (db: pg.PoolClient) => {
     startMaintenance(); // in the background, on its own connection
     const sqlOn = new VigilSql(db);
-    if (Date.now() - rotatedAt >= 3_600_000) {
-      rotatedAt = Date.now();
+    const due = await sqlOn.upkeepDue();
+    if (due.rotate) {
       const actions = await sqlOn.rotatePartitions();
       if (actions.length > 0) log.info({ actions: actions.map((a) => `${a.action} ${a.partition}`) }, 'rotated partitions');
     }
-    if (Date.now() - housekeptAt >= 86_400_000) {
-      housekeptAt = Date.now();
-      log.info({ result: await sqlOn.runHousekeeping() }, 'housekeeping');
-    }
+    if (due.housekeeping) log.info({ result: await sqlOn.runHousekeeping() }, 'housekeeping');
   };
   const runTick = async () => {
     let client: pg.PoolClient | null = null;
