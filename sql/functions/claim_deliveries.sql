@@ -39,9 +39,12 @@ returns table (
 language plpgsql
 security definer
 set search_path = ''
+set plan_cache_mode = force_generic_plan
 as $$
 -- security definer because vigil_worker takes and leases outbox rows only
 -- through this function, never by writing vigil.outbox directly.
+declare
+  v_ids bigint[];
 begin
   if p_worker is null or pg_catalog.btrim(p_worker) = '' then
     raise exception 'worker name % is blank', coalesce(pg_catalog.quote_literal(p_worker), 'NULL')
@@ -62,13 +65,16 @@ begin
       using errcode = 'invalid_parameter_value', hint = 'Omit it to use now().';
   end if;
 
-  return query
-  with due as (
-    -- A delivering row is due only once its lease expired. Every due row
-    -- has available_at <= p_now (a leased row was due when it was claimed),
-    -- which lets the outbox_due index bound the scan.
-    select o.id, o.lease_owner as old_owner,
-           o.status = 'delivering' and o.attempts >= o.max_attempts as gave_up
+  -- Two statements, each with a plan that does not depend on the
+  -- arguments, so that the session keeps one generic plan for each
+  -- (plan_cache_mode above): planning the claim anew on every call cost
+  -- about 1.4 ms, more than the claim itself.
+  --
+  -- 1. Lock the due rows. A delivering row is due only once its lease
+  -- expired. Every due row has available_at <= p_now (a leased row was due
+  -- when it was claimed), which lets the outbox_due index bound the scan.
+  v_ids := array(
+    select o.id
       from vigil.outbox o
       join vigil.channels ch on ch.name = o.channel
      where o.status in ('pending', 'delivering')
@@ -78,19 +84,22 @@ begin
        and ch.name <> all (coalesce(p_skip_channels, '{}'))
      order by o.available_at, o.id
      limit p_limit
-       for update of o skip locked
-  ), claimed as (
+       for update of o skip locked);
+
+  -- 2. Lease them, or give up on those whose lease expired after their last
+  -- attempt (the row is locked: what it holds now is what the scan saw).
+  return query
+  with claimed as (
     update vigil.outbox o
-       set status = case when d.gave_up then 'dead' else 'delivering' end,
-           lease_owner = case when d.gave_up then null else p_worker end,
-           lease_expires_at = case when d.gave_up then null else p_now + p_lease end,
-           attempts = case when d.gave_up then o.attempts else o.attempts + 1 end,
-           last_error = case when d.gave_up
+       set status = case when o.status = 'delivering' and o.attempts >= o.max_attempts then 'dead' else 'delivering' end,
+           lease_owner = case when o.status = 'delivering' and o.attempts >= o.max_attempts then null else p_worker end,
+           lease_expires_at = case when o.status = 'delivering' and o.attempts >= o.max_attempts then null else p_now + p_lease end,
+           attempts = case when o.status = 'delivering' and o.attempts >= o.max_attempts then o.attempts else o.attempts + 1 end,
+           last_error = case when o.status = 'delivering' and o.attempts >= o.max_attempts
                              then pg_catalog.format('gave up: the lease of worker %s expired with attempt %s of %s unsettled (the worker died or hung); last error: %s',
-                                                    d.old_owner, o.attempts, o.max_attempts, coalesce(o.last_error, 'none'))
+                                                    o.lease_owner, o.attempts, o.max_attempts, coalesce(o.last_error, 'none'))
                              else o.last_error end
-      from due d
-     where o.id = d.id
+     where o.id = any (v_ids)
     returning o.id, o.channel, o.kind, o.idempotency_key, o.payload, o.attempts, o.max_attempts,
               o.lease_expires_at, o.status, o.available_at
   )

@@ -43,6 +43,10 @@ returns table (
 language plpgsql
 security definer
 set search_path = ''
+-- One generic plan per session: every statement here is keyed by the ids
+-- (= any (p_ids)), so its best plan does not depend on the arguments, and
+-- planning the settlement anew on every call cost more than running it.
+set plan_cache_mode = force_generic_plan
 as $$
 -- security definer because vigil_worker settles outbox rows, records
 -- attempts and disables channels only through this function, never by

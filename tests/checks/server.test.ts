@@ -442,10 +442,14 @@ describe.runIf(privateTests)('on a private cluster', () => {
       await until('pg_receivewal in pg_stat_replication', async () => (await runCheck(p.url, 'replication_lag')).length > 0, 20_000);
       // Lag is measured on WAL that flows: write some while polling.
       const row = await until(
-        'pg_receivewal with a measured lag',
+        'pg_receivewal streaming, with a measured lag',
         async () => {
           await generateWal(p.url, 'receiver_filler', 10);
-          return (await runCheck(p.url, 'replication_lag')).find((r) => r.series === 'pg_receivewal' && r.value !== null);
+          // A receiver that is still catching up reports state 'catchup'
+          // first; the check passes that state through as it is.
+          return (await runCheck(p.url, 'replication_lag')).find(
+            (r) => r.series === 'pg_receivewal' && r.value !== null && r.detail.state === 'streaming',
+          );
         },
         20_000,
         300,
