@@ -18,12 +18,23 @@
 // statement runs in its own transaction, as pg_cron or a DBA would run it,
 // after a CHECKPOINT. Medians of BENCH_RUNS runs; both sides of a pair are
 // measured in the same run.
+//
+// BENCH_COLD=1 measures what a retention job meets in production, where the
+// expired days are old and no longer cached: before each timed statement the
+// kernel's page cache is dropped (sync; echo 1 > /proc/sys/vm/drop_caches:
+// root only). Put the
+// cluster on the filesystem to measure with TMPDIR (the cluster goes to
+// $TMPDIR/pgvigil-test-*).
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { migrate } from '../src/migrate.js';
 import { databaseUrl, startPrivateServer } from '../scripts/test-cluster.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const COLD = process.env.BENCH_COLD === '1';
 const DAY0 = '2026-01-01 00:00:00+00';
 const CUT = '2026-01-04 00:00:00+00'; // the oldest 3 days are before it
 const NOW = '2026-01-18 00:00:00+00'; // CUT + 14 days: the first 3 days expire, exactly
@@ -64,6 +75,22 @@ try {
   await migrate({ databaseUrl: url });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  /**
+   * With BENCH_COLD=1: the kernel's page cache is dropped. The server keeps
+   * running, and so does this session with its catalog caches and compiled
+   * functions, as pg_cron's would in production. The expired days are not in
+   * shared buffers either: they were loaded first, and later loads pushed
+   * them out (128 MB of shared buffers against 440 MB loaded).
+   */
+  const cold = async () => {
+    if (!COLD) return;
+    execFileSync('sync');
+    try {
+      writeFileSync('/proc/sys/vm/drop_caches', '1\n');
+    } catch (e) {
+      throw new Error(`BENCH_COLD=1 needs root to drop the page cache: ${(e as Error).message}`);
+    }
+  };
   // The yardstick: the same columns, defaults and indexes, not partitioned.
   await client.query(`create schema bench;
                       create table bench.samples_plain (like vigil.samples including all)`);
@@ -110,21 +137,30 @@ try {
     await client.query(`select vigil.register_partitioned('vigil.samples', 'day', p_retention => '14 days', p_now => $1)`, [NOW]);
 
     // The floor and the rotation take turns going first (the disk's noise).
-    if (run % 2 === 0) floor.push((await timed(client, 'drop table bench.floor_1, bench.floor_2, bench.floor_3')).ms);
+    if (run % 2 === 0) {
+      await cold();
+      floor.push((await timed(client, 'drop table bench.floor_1, bench.floor_2, bench.floor_3')).ms);
+    }
+    await cold();
     const d = await timed(client, `select * from vigil.rotate_partitions($1)`, [NOW]);
     const dropped = d.r.rows.filter((x: { action: string; partition: string }) => x.action === 'dropped' && x.partition.startsWith('vigil.samples_p'));
     if (dropped.length !== 3 || d.r.rows.length !== 3) throw new Error(`expected 3 samples partitions dropped, got ${JSON.stringify(d.r.rows)}`);
     drop.push(d.ms);
     wal.drop.push(d.wal);
     noop.push((await timed(client, `select * from vigil.rotate_partitions($1)`, [NOW])).ms);
-    if (run % 2 === 1) floor.push((await timed(client, 'drop table bench.floor_1, bench.floor_2, bench.floor_3')).ms);
+    if (run % 2 === 1) {
+      await cold();
+      floor.push((await timed(client, 'drop table bench.floor_1, bench.floor_2, bench.floor_3')).ms);
+    }
     size.dropped.push(await partitionedBytes(client));
 
+    await cold();
     const x = await timed(client, 'delete from bench.samples_plain where at < $1', [CUT]);
     if (x.r.rowCount !== expired) throw new Error(`DELETE removed ${x.r.rowCount} rows, expected ${expired}`);
     del.push(x.ms);
     wal.del.push(x.wal);
     size.deleted.push(await plainBytes(client));
+    await cold();
     const v = await timed(client, 'vacuum bench.samples_plain');
     vac.push(v.ms);
     wal.vac.push(v.wal);
@@ -135,7 +171,7 @@ try {
   const mDrop = median(drop);
   const mDel = median(del);
   const mVac = median(vac);
-  console.log(`\nrows: ${ROWS.toLocaleString('en')} over 10 days; removed: the oldest 3 days; runs: ${RUNS}`);
+  console.log(`\nrows: ${ROWS.toLocaleString('en')} over 10 days; removed: the oldest 3 days; runs: ${RUNS}; ${COLD ? 'cold (page cache dropped before each timed statement)' : 'warm (the data just loaded, in cache)'}; cluster under ${tmpdir()}`);
   console.log(`retention by partition drop (vigil.rotate_partitions, 3 partitions): median ${mDrop.toFixed(1)} ms (all: ${all(drop)})`);
   console.log(`  a rotation with nothing to do: median ${median(noop).toFixed(1)} ms (all: ${all(noop)})`);
   console.log(`  floor, a bare DROP TABLE of the same 3 days as plain tables: median ${median(floor).toFixed(1)} ms (all: ${all(floor)})`);

@@ -30,6 +30,9 @@ declare
   v_errors text[];
   v_done   jsonb;
   v_row    record;
+  v_from   timestamp;
+  v_to     timestamp;
+  v_idle   boolean;
 begin
   if p_now is null then
     raise exception 'p_now is NULL'
@@ -56,11 +59,26 @@ begin
         raise exception '% is no longer range-partitioned on one timestamptz, timestamp or date column', v_set.parent
           using errcode = 'invalid_parameter_value';
       end if;
-      -- Premake first, then retention; the rows are returned once both went through.
-      v_done := coalesce((select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(m))
-                            from vigil._premake_partitions(v_set, p_now, p_lock_timeout) m), '[]');
-      v_done := v_done || coalesce((select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(e))
-                                      from vigil._expire_partitions(v_set, p_now, p_lock_timeout) e), '[]');
+      -- Most rotations find nothing to do, and one look at the partitions
+      -- says so: the periods to premake are covered and nothing has expired.
+      -- Such a set is passed over (it used to cost a few ms a set, as much as
+      -- the DROP of a rotation that does work).
+      select pp0.range_from, ppn.range_to into v_from, v_to
+        from vigil._partition_period(v_set.partition_interval, pg_catalog.timezone('UTC', p_now), 0) pp0,
+             vigil._partition_period(v_set.partition_interval, pg_catalog.timezone('UTC', p_now), v_set.premake) ppn;
+      select coalesce(pg_catalog.range_agg(pg_catalog.tsrange(p.range_from, p.range_to)) filter (where not p.is_default),
+                      '{}'::pg_catalog.tsmultirange) @> pg_catalog.tsrange(v_from, v_to)
+             and not coalesce(pg_catalog.bool_or(not p.is_default
+                                                 and p.range_to <= pg_catalog.timezone('UTC', p_now) - v_set.retention), false)
+        into v_idle
+        from vigil._partitions_of(pg_catalog.to_regclass(v_set.parent)) p;
+      if not v_idle then
+        -- Premake first, then retention; the rows are returned once both went through.
+        v_done := coalesce((select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(m))
+                              from vigil._premake_partitions(v_set, p_now, p_lock_timeout) m), '[]');
+        v_done := v_done || coalesce((select pg_catalog.jsonb_agg(pg_catalog.to_jsonb(e))
+                                        from vigil._expire_partitions(v_set, p_now, p_lock_timeout) e), '[]');
+      end if;
     exception when others then
       v_done := pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('action', 'failed', 'detail',
         sqlerrm || case when sqlstate = '42P01'
