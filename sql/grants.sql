@@ -104,6 +104,10 @@ begin
         ('vigil_worker', 'grant execute on function vigil.defer_delivery(bigint, text, timestamptz, text, timestamptz) to vigil_worker'),
         -- (the backlog for its /metrics gauge)
         ('vigil_worker', 'grant select on vigil.delivery_backlog to vigil_worker'),
+        -- (whether its scheduler should tick or stand by while pg_cron
+        -- ticks: SECURITY DEFINER, it reads no table itself; ticking needs
+        -- the installer)
+        ('vigil_worker', 'grant execute on function vigil._worker_should_tick(timestamptz) to vigil_worker'),
         ('vigil_reader', 'grant select on vigil.delivery_attempts, vigil.retry_schedule to vigil_reader'),
         ('vigil_operator', 'grant execute on function vigil.replay_dead(bigint, text, timestamptz, timestamptz) to vigil_operator'),
         -- The retry schedule is configuration: an admin may change its rows.

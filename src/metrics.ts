@@ -11,7 +11,7 @@ export interface WorkerMetrics {
   deliveries: Counter<'channel' | 'outcome'>;
   /** One attempt, send to response, by channel. */
   latency: Histogram<'channel'>;
-  /** Scheduler ticks by result: ok, skipped (another tick held the lock), error. */
+  /** Scheduler beats by result: ok, skipped (another tick held the lock), error, standby (pg_cron ticks). */
   ticks: Counter<'result'>;
   /** Deliveries in flight in this worker. */
   inflight: Gauge;
@@ -43,7 +43,7 @@ export function createMetrics(sources: MetricSources): WorkerMetrics {
   });
   const ticks = new Counter({
     name: 'pgvigil_ticks_total',
-    help: 'Ticks run by the worker scheduler (no pg_cron, or --tick), by result: ok, skipped (another tick held the lock), error.',
+    help: 'Beats of the worker scheduler, by result: ok, skipped (another tick held the lock), error, standby (tick mode auto: pg_cron ticks, the worker did not).',
     labelNames: ['result'] as const,
     registers: [registry],
   });

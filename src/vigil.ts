@@ -132,9 +132,14 @@ export class VigilSql {
     return r.rows[0]!.result;
   }
 
-  /** Whether pg_cron runs the ticks here (else the worker's scheduler should). */
-  async hasPgCron(): Promise<boolean> {
-    const r = await this.db.query<{ ok: boolean }>(`select exists (select from pg_catalog.pg_extension where extname = 'pg_cron') as ok`);
-    return r.rows[0]!.ok;
+  /**
+   * Whether the worker's scheduler should tick now (tick mode auto): pg_cron has not run vigil.tick()
+   * lately (vigil._worker_should_tick); with when pg_cron last did, null if never.
+   */
+  async workerShouldTick(): Promise<{ should_tick: boolean; last_cron_tick_at: Date | null }> {
+    const r = await this.db.query<{ should_tick: boolean; last_cron_tick_at: Date | null }>(
+      `select should_tick, last_cron_tick_at from vigil._worker_should_tick()`,
+    );
+    return r.rows[0]!;
   }
 }

@@ -44,7 +44,7 @@ export interface WorkerOptions {
   timeoutMs?: number;
   /** Let every channel reach private and loopback addresses (--allow-private). */
   allowPrivate?: boolean;
-  /** Run vigil.tick() on an interval: true, false, or 'auto' (default: when pg_cron is not installed here). */
+  /** Run vigil.tick() on an interval: true, false, or 'auto' (default: while pg_cron does not tick pgvigil, as vigil._worker_should_tick says). */
   tick?: boolean | 'auto';
   /** The scheduler's interval (default 15 s). */
   tickEveryMs?: number;
@@ -70,7 +70,7 @@ export interface Worker {
   readonly metrics: WorkerMetrics;
   /** The /metrics port, when serving. */
   readonly port: number | undefined;
-  /** Whether the scheduler ticks. */
+  /** Whether the scheduler ticks (in 'auto' mode: now, or stands by while pg_cron ticks). */
   readonly ticking: boolean;
   /** Stops claiming, finishes in-flight deliveries (up to shutdownMs), releases the rest. Idempotent. */
   stop(): Promise<void>;
@@ -487,10 +487,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   // beside the ticks: a VACUUM may take hours and must not hold them up.
   // Each due statement runs as its own top-level statement; failures are
   // recorded by the pass, not thrown. One pass at a time.
+  // The passes run after every tick this worker ran, and also on each beat
+  // it stands by while pg_cron ticks: pg_cron plans no maintenance job (it
+  // cannot run VACUUM from a function), so the worker is what runs them.
   let maintaining: Promise<void> | null = null;
   let maintenancePid: number | null = null;
+  let maintenanceDenied = false;
   const startMaintenance = () => {
-    if (maintaining || stopping) return;
+    if (maintaining || stopping || maintenanceDenied) return;
     maintaining = (async () => {
       let client: pg.PoolClient | null = null;
       let broken: Error | undefined;
@@ -504,7 +508,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
         }
       } catch (e) {
         broken = e as Error;
-        log.error({ err: messageOf(e), code: (e as { code?: string }).code }, 'maintenance pass failed');
+        const code = (e as { code?: string }).code;
+        if (code === '42501') {
+          // Said once, not every beat: this role may not plan or record runs.
+          maintenanceDenied = true;
+          log.error({ err: messageOf(e) }, 'maintenance jobs may not be run as this role: the worker stops running them. Run the worker as the role that installed pgvigil, or run pgvigil maintain as that role.');
+        } else {
+          log.error({ err: messageOf(e), code }, 'maintenance pass failed');
+        }
       } finally {
         maintenancePid = null;
         client?.release(broken);
@@ -548,11 +559,63 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
       client?.release(broken);
     }
   };
+  // Tick mode 'auto' (the default) is a standby scheduler: the timer always
+  // runs, and each beat first asks SQL (vigil._worker_should_tick) whether
+  // pg_cron has ticked pgvigil lately, here or from another database; the
+  // worker ticks only while it has not. It logs when it takes over and when
+  // it hands back. --tick (true) always ticks; --no-tick (false) never.
+  const tickMode = options.tick ?? 'auto';
+  let decided = false;
+  let askFailing = false;
+  const decide = async (): Promise<boolean> => {
+    const r = await sql.workerShouldTick();
+    if (!decided || r.should_tick !== ticking) {
+      const last = r.last_cron_tick_at ? r.last_cron_tick_at.toISOString() : null;
+      if (r.should_tick) {
+        log.info(
+          { lastCronTickAt: last },
+          last ? `pg_cron has not run vigil.tick() since ${last}; the worker ticks` : 'pg_cron has never run vigil.tick() in this database; the worker ticks',
+        );
+      } else {
+        log.info({ lastCronTickAt: last }, `pg_cron runs vigil.tick() (last at ${last}); the worker stands by`);
+      }
+    }
+    decided = true;
+    ticking = r.should_tick;
+    return ticking;
+  };
+  const beat = async () => {
+    if (tickMode === 'auto') {
+      try {
+        const tick = await decide();
+        askFailing = false;
+        if (!tick) {
+          metrics.ticks.inc({ result: 'standby' });
+          startMaintenance(); // pg_cron ticks, but runs no maintenance job
+          return;
+        }
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === '42501') {
+          log.error({ err: messageOf(e) }, 'the scheduler may not ask whether to tick (vigil._worker_should_tick) as this role: stopping the scheduler. Run the worker as vigil_worker or as the role that installed pgvigil.');
+          if (tickTimer) clearInterval(tickTimer);
+          tickTimer = null;
+        } else if (askFailing) {
+          log.debug({ err: messageOf(e), code }, 'could not ask whether to tick, again');
+        } else {
+          log.warn({ err: messageOf(e), code }, 'could not ask whether to tick; asking again at the next beat');
+        }
+        askFailing = true;
+        return;
+      }
+    }
+    await runTick();
+  };
   const scheduleTicks = (everyMs: number) => {
-    ticking = true;
+    if (tickMode === true) ticking = true;
     const fire = () => {
       if (tickRunning || stopping) return;
-      tickRunning = runTick().finally(() => (tickRunning = null));
+      tickRunning = beat().finally(() => (tickRunning = null));
     };
     tickTimer = setInterval(fire, everyMs);
     fire();
@@ -568,19 +631,23 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
       options.host,
     );
   }
-  let wantTick = options.tick ?? 'auto';
-  if (wantTick === 'auto') {
+  if (tickMode === 'auto') {
+    // The first answer before the worker says it started; a database that
+    // cannot answer (pgvigil not installed, or older) fails the start.
     try {
-      wantTick = !(await sql.hasPgCron());
+      await decide();
     } catch (e) {
       server?.close();
       await pool.end();
+      if ((e as { code?: string }).code === '42883') {
+        throw new Error(`this database's pgvigil is older than this worker (${messageOf(e)}): run pgvigil migrate, or start the worker with --no-tick`);
+      }
       throw e;
     }
   }
   await listen();
-  if (wantTick) scheduleTicks(options.tickEveryMs ?? 15_000);
-  log.info({ batchSize, concurrency, leaseMs, pollMs, ticking, port: server ? listeningPort(server) : undefined }, 'worker started');
+  if (tickMode !== false) scheduleTicks(options.tickEveryMs ?? 15_000);
+  log.info({ batchSize, concurrency, leaseMs, pollMs, tick: tickMode, ticking, port: server ? listeningPort(server) : undefined }, 'worker started');
   const looping = loop();
 
   let stopPromise: Promise<void> | null = null;

@@ -176,9 +176,18 @@ describe.runIf(localBinariesAvailable())('pg_cron schedules', () => {
       ['succeeded', 'SELECT 1'],
       ['succeeded', 'SELECT 1'],
     ]);
+    // Each tick was recorded as pg_cron's (here pg_cron runs jobs in
+    // background workers: backend_type pg_cron), in "app" too, where pg_cron
+    // is not visible; so a worker there in tick mode auto stands by.
     for (const url of [here, app]) {
-      const t = await withClient(url, (c) => c.query<{ last_tick_at: Date | null }>('select last_tick_at from vigil.tick_state'));
+      const t = await withClient(url, (c) =>
+        c.query<{ last_tick_at: Date | null; last_cron_tick_at: Date | null; should_tick: boolean }>(
+          `select t.last_tick_at, t.last_cron_tick_at, w.should_tick from vigil.tick_state t, vigil._worker_should_tick() w`,
+        ),
+      );
       expect(t.rows[0]!.last_tick_at, url).not.toBeNull();
+      expect(t.rows[0]!.last_cron_tick_at, url).toEqual(t.rows[0]!.last_tick_at);
+      expect(t.rows[0]!.should_tick, url).toBe(false);
     }
     // And the self-check sees pgvigil's own job, healthy.
     const check = await withClient(here, (c) =>

@@ -141,6 +141,24 @@ describe('maintenance jobs', () => {
     expect(lines.some((l) => l.includes('maintenance job ran'))).toBe(true);
   });
 
+  test('a worker standing by while pg_cron ticks still runs the due jobs (pg_cron runs none)', async () => {
+    const db = await fresh();
+    await db.query(`create table public.marks (at timestamptz default now())`);
+    await db.query(`select vigil.add_maintenance_job('mark', 'sql', '1 hour', p_target => 'insert into public.marks default values')`);
+    // pg_cron ticked a moment ago (as vigil.tick() records it): the worker stands by.
+    await db.query(`update vigil.tick_state set last_cron_tick_at = now()`);
+    const w = await startWorker({ databaseUrl: db.url, tick: 'auto', tickEveryMs: 60_000, pollMs: 100, shutdownMs: 3_000, poolSize: 2, logger: createLogger({ level: 'silent' }) });
+    try {
+      expect(w.ticking).toBe(false);
+      await until('the maintenance run', async () => (await db.query('select from vigil.maintenance_runs')).rowCount === 1);
+    } finally {
+      await w.stop();
+    }
+    expect((await db.query(`select job, status from vigil.maintenance_runs`)).rows).toEqual([{ job: 'mark', status: 'ok' }]);
+    // It stood by: no tick of its own.
+    expect((await db.query(`select last_tick_at from vigil.tick_state`)).rows[0]).toEqual({ last_tick_at: null });
+  });
+
   test('a long statement does not hold up the ticks, and is cancelled and recorded at shutdown', async () => {
     const db = await fresh();
     await db.query(`select vigil.add_maintenance_job('slow', 'sql', '1 hour', p_target => 'select pg_catalog.pg_sleep(60)')`);

@@ -503,18 +503,104 @@ describe('worker scheduler', () => {
     }
   });
 
-  test("tick: 'auto' ticks where pg_cron is not installed", async () => {
+  test("tick: 'auto' ticks where pg_cron is not installed (pg_cron never ticked)", async () => {
     const db = await newDatabase();
     const cron = await db.query<{ n: number }>(`select count(*)::int as n from pg_extension where extname = 'pg_cron'`);
     expect(cron.rows[0]!.n).toBe(0);
     let ticked = 0;
     let worker: Worker | undefined;
+    const log = memoryLogger();
     try {
-      worker = await startWorker({ databaseUrl: db.url, tick: 'auto', tickEveryMs: 200, onTick: () => void ticked++, logger: memoryLogger().logger });
+      worker = await startWorker({ databaseUrl: db.url, tick: 'auto', tickEveryMs: 200, onTick: () => void ticked++, logger: log.logger });
       expect(worker.ticking).toBe(true);
       await waitFor('a tick', () => ticked >= 1);
+      expect(log.lines.filter((l) => l.includes('the worker ticks')).map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual([
+        'pg_cron has never run vigil.tick() in this database; the worker ticks',
+      ]);
     } finally {
       await worker?.stop();
+    }
+  });
+
+  // These clusters run no pg_cron job here: what vigil.tick() records when
+  // pg_cron runs it (tests/cron.test.ts checks that with a real one) is
+  // written by hand, relative to now(), as the worker judges at now().
+  test("tick: 'auto' stands by while pg_cron ticks, takes over when its ticks go stale, hands back when they resume", async () => {
+    const db = await newDatabase();
+    const q = queryOn(db.url);
+    const cronTickedAgo = (seconds: number) => q(`update vigil.tick_state set last_cron_tick_at = now() - $1::int * interval '1 second'`, [seconds]);
+    const standby = (w: Worker) => counterValue(w, 'ticks', { result: 'standby' });
+    const lastTick = async () => (await q<{ t: Date | null }>('select last_tick_at as t from vigil.tick_state')).rows[0]!.t;
+    const messages = (lines: string[]) => lines.map((l) => (JSON.parse(l) as { msg: string }).msg).filter((m) => m.startsWith('pg_cron '));
+    let ticked = 0;
+    let worker: Worker | undefined;
+    const log = memoryLogger();
+    try {
+      await cronTickedAgo(5);
+      worker = await startWorker({ databaseUrl: db.url, tick: 'auto', tickEveryMs: 100, onTick: () => void ticked++, logger: log.logger });
+      const w = worker;
+      expect(w.ticking).toBe(false);
+      await waitFor('3 beats standing by', async () => (await standby(w)) >= 3);
+      expect(ticked).toBe(0);
+      expect(await lastTick()).toBeNull();
+
+      // pg_cron stops: its last tick is over 150 s old.
+      await cronTickedAgo(151);
+      await waitFor('the worker to take over and tick', () => ticked >= 2);
+      expect(w.ticking).toBe(true);
+      expect(await lastTick()).not.toBeNull();
+      // Its own ticks are not pg_cron's: it keeps ticking.
+      const last = (await q<{ t: Date }>('select last_cron_tick_at as t from vigil.tick_state')).rows[0]!.t;
+      await waitFor('2 more ticks', () => ticked >= 4);
+      expect((await q<{ t: Date }>('select last_cron_tick_at as t from vigil.tick_state')).rows[0]!.t).toEqual(last);
+
+      // pg_cron ticks again: the worker hands back.
+      await cronTickedAgo(0);
+      await waitFor('the worker to stand by', () => !w.ticking);
+      const ticks = ticked;
+      const beats = await standby(w);
+      await waitFor('3 more beats standing by', async () => (await standby(w)) >= beats + 3);
+      expect(ticked).toBe(ticks);
+      expect(await counterValue(w, 'ticks', { result: 'error' })).toBe(0);
+
+      // One line each time it changed its mind, none on the beats between.
+      const msgs = messages(log.lines);
+      expect(msgs).toHaveLength(3);
+      expect(msgs[0]).toMatch(/^pg_cron runs vigil\.tick\(\) \(last at \d{4}-\d\d-\d\dT[\d:.]+Z\); the worker stands by$/);
+      expect(msgs[1]).toBe(`pg_cron has not run vigil.tick() since ${last.toISOString()}; the worker ticks`);
+      expect(msgs[2]).toMatch(/; the worker stands by$/);
+    } catch (e) {
+      console.log(`worker log:\n${log.lines.join('')}`);
+      throw e;
+    } finally {
+      await worker?.stop();
+    }
+  });
+
+  test("tick: 'auto' against a pgvigil older than the worker: the start fails, saying to migrate", async () => {
+    const db = await newDatabase();
+    await db.query('drop function vigil._worker_should_tick(timestamptz)');
+    await expect(startWorker({ databaseUrl: db.url, tick: 'auto', logger: memoryLogger().logger })).rejects.toThrow(
+      /pgvigil is older than this worker .*_worker_should_tick.*: run pgvigil migrate, or start the worker with --no-tick/,
+    );
+  });
+
+  test('tick: true ticks even while pg_cron ticks; tick: false neither ticks nor stands by', async () => {
+    const db = await newDatabase();
+    await db.query(`update vigil.tick_state set last_cron_tick_at = now()`);
+    let ticked = 0;
+    const workers: Worker[] = [];
+    try {
+      const never = await startWorker({ databaseUrl: db.url, tick: false, tickEveryMs: 100, logger: memoryLogger().logger });
+      workers.push(never);
+      const always = await startWorker({ databaseUrl: db.url, tick: true, tickEveryMs: 100, onTick: () => void ticked++, logger: memoryLogger().logger });
+      workers.push(always);
+      expect([never.ticking, always.ticking]).toEqual([false, true]);
+      await waitFor('2 ticks', () => ticked >= 2);
+      expect(await counterValue(always, 'ticks', { result: 'standby' })).toBe(0);
+      expect((await never.metrics.ticks.get()).values).toEqual([]);
+    } finally {
+      for (const w of workers) await w.stop();
     }
   });
 });
