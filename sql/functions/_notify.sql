@@ -71,6 +71,7 @@ declare
   v_age_limit    bigint;
   v_changed      bigint[] := '{}'::bigint[];
   v_touched      bigint[] := '{}'::bigint[];
+  v_supp_changed bigint[] := '{}'::bigint[];
   v_quiet        text[];
   v_sup_kind     text[];
   v_sup_id       bigint[];
@@ -281,7 +282,9 @@ begin
       update vigil.known_issues ki set suppressed_count = ki.suppressed_count + x.n, last_suppressed_at = p_now
         from counted x where x.kind = 'known_issue' and ki.id = x.id
     )
-    select pg_catalog.count(*) into v_n from ev;
+    -- (And the alerts whose members this suppressed or freed, for escalation.)
+    select (select pg_catalog.count(*) from ev), (select coalesce(pg_catalog.array_agg(distinct c.alert_id), '{}') from changed c)
+      into v_n, v_supp_changed;
   end if;
 
   -- 4. Forget what no receiver needs to hear: a resolved alert it was never
@@ -408,9 +411,13 @@ begin
   end if;
 
   -- 5. Escalation (nothing to do without a policy on a route or an
-  -- escalation under way).
+  -- escalation under way). It is told the alerts whose members steps 1-3
+  -- changed (every alert when v_full) and finds the rest of what changed
+  -- itself (sql/functions/_escalate.sql): a statement added above that can
+  -- make a member firing and unsuppressed, or stop it being so, must add its
+  -- alerts to v_touched or v_supp_changed.
   if exists (select from vigil.routes r where r.escalation_policy is not null) or exists (select from vigil.escalations) then
-    v_rows := v_rows + vigil._escalate(p_now);
+    v_rows := v_rows + vigil._escalate(p_now, case when not v_full then v_touched || v_supp_changed end);
   end if;
 
   -- 6. Heartbeats: a channel that asks for one gets it every heartbeat_every.
