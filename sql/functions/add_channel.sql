@@ -1,7 +1,8 @@
 -- vigil.add_channel(...): registers where notifications go. The target is a
 -- URL or env:NAME; secrets (a signing key, a PagerDuty routing key) are only
 -- ever referenced as env:NAME, so that they stay out of the database and
--- out of every log. Nothing is written unless all of the input is valid.
+-- out of every log. Nothing is written unless all of the input is valid
+-- (vigil._validate_channel, which update_channel uses too).
 create or replace function vigil.add_channel(
   p_name            text,
   p_kind            text,
@@ -22,39 +23,23 @@ as $$
 declare
   v_row vigil.channels;
 begin
-  if p_name is null or p_name !~ '^[a-z][a-z0-9_-]{0,62}$' then
-    raise exception 'channel name % is not valid', coalesce(pg_catalog.quote_literal(p_name), 'NULL')
-      using errcode = 'invalid_parameter_value', hint = 'Use lower case letters, digits, _ and -, starting with a letter: e.g. ''db-oncall''.';
-  end if;
-  if p_kind is null or p_kind not in ('slack', 'discord', 'pagerduty', 'webhook', 'alertmanager', 'teams') then
-    raise exception 'channel kind % is not known', coalesce(pg_catalog.quote_literal(p_kind), 'NULL')
-      using errcode = 'invalid_parameter_value', hint = 'One of slack, discord, pagerduty, webhook, alertmanager, teams.';
-  end if;
-  if p_target is null or (p_target !~ '^https?://[^[:space:]]+$' and p_target !~ '^env:[A-Za-z_][A-Za-z0-9_]*$') then
-    raise exception 'channel target % is neither an http(s) URL nor env:NAME',
-      coalesce(pg_catalog.quote_literal(pg_catalog.left(p_target, 60)), 'NULL')
-      using errcode = 'invalid_parameter_value',
-            hint = 'e.g. ''https://hooks.example.com/T000/B000'' or ''env:SLACK_WEBHOOK_URL'' (the worker reads it from its environment).';
-  end if;
-  if p_secret_ref is not null and p_secret_ref !~ '^env:[A-Za-z_][A-Za-z0-9_]*$' then
-    raise exception 'secret reference is not env:NAME'
-      using errcode = 'invalid_parameter_value',
-            hint = 'Keep secrets out of the database: put the secret in the worker''s environment and pass e.g. ''env:PAGERDUTY_ROUTING_KEY''.';
-  end if;
-  if p_rate_limit_per_minute is not null and p_rate_limit_per_minute <= 0 then
-    raise exception 'rate limit % per minute is not positive', p_rate_limit_per_minute
-      using errcode = 'invalid_parameter_value', hint = 'Give a positive number of notifications per minute, or null for none.';
-  end if;
-  if p_heartbeat_every is not null and p_heartbeat_every <= interval '0' then
-    raise exception 'heartbeat interval % is not positive', p_heartbeat_every
-      using errcode = 'invalid_parameter_value', hint = 'e.g. ''5 minutes'', or null for no heartbeat.';
-  end if;
+  -- The checks are vigil._validate_channel's, shared with update_channel.
+  v_row.name := p_name;
+  v_row.kind := p_kind;
+  v_row.target := p_target;
+  v_row.secret_ref := p_secret_ref;
+  v_row.rate_limit_per_minute := p_rate_limit_per_minute;
+  v_row.heartbeat_every := p_heartbeat_every;
+  v_row.allow_private := coalesce(p_allow_private, false);
+  v_row.comment := p_comment;
+  v_row := vigil._validate_channel(v_row);
   if exists (select from vigil.channels c where c.name = p_name) then
     raise exception 'channel % already exists', p_name
       using errcode = 'unique_violation', hint = 'Choose another name.';
   end if;
   insert into vigil.channels (name, kind, target, secret_ref, rate_limit_per_minute, heartbeat_every, allow_private, comment)
-  values (p_name, p_kind, p_target, p_secret_ref, p_rate_limit_per_minute, p_heartbeat_every, coalesce(p_allow_private, false), p_comment)
+  values (v_row.name, v_row.kind, v_row.target, v_row.secret_ref, v_row.rate_limit_per_minute, v_row.heartbeat_every,
+          v_row.allow_private, v_row.comment)
   returning * into v_row;
   return v_row;
 end

@@ -2,7 +2,7 @@
 -- message naming the bad value (and a HINT, asserted for one), and nothing
 -- is written.
 begin;
-select tap.plan(17);
+select tap.plan(18);
 \ir fixtures.sql
 
 select tap.throws_ok($$select vigil.add_channel('Bad Name', 'slack', 'env:X')$$, '22023',
@@ -10,7 +10,9 @@ select tap.throws_ok($$select vigil.add_channel('Bad Name', 'slack', 'env:X')$$,
 select tap.throws_ok($$select vigil.add_channel('c1', 'sms', 'env:X')$$, '22023',
   'channel kind ''sms'' is not known', 'an unknown channel kind');
 select tap.throws_ok($$select vigil.add_channel('c1', 'slack', 'ftp://example.com/x')$$, '22023',
-  'channel target ''ftp://example.com/x'' is neither an http(s) URL nor env:NAME', 'a target that is neither a URL nor env:NAME');
+  'channel target ''ftp://example.com…'' is neither an http(s) URL nor env:NAME', 'a target that is neither a URL nor env:NAME: named by scheme and host, not its path');
+select tap.throws_ok($$select vigil.add_channel('c1', 'slack', 'https://hooks.example.com/services/T0/B0/s3cr3t ')$$, '22023',
+  'channel target ''https://hooks.example.com…'' is neither an http(s) URL nor env:NAME', 'a pasted URL with a trailing space: its secret path is not in the message');
 select tap.throws_ok($$select vigil.add_channel('c1', 'pagerduty', 'env:PD', p_secret_ref => 'R0UT1NGK3Y')$$, '22023',
   'secret reference is not env:NAME', 'a literal secret: refused, and not repeated in the message');
 select tap.throws_ok($$select vigil.add_channel('c1', 'slack', 'env:X', p_heartbeat_every => '0')$$, '22023',
