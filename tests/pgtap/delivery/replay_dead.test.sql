@@ -1,7 +1,7 @@
 -- vigil.replay_dead: re-queue dead letters by id, by channel, by creation
 -- time, or a combination; never all of them without a filter.
 begin;
-select tap.plan(10);
+select tap.plan(15);
 \ir fixtures.sql
 
 do $$ begin
@@ -31,6 +31,20 @@ select tap.is((select status from vigil.outbox where id = 3), 'dead', 'hook''s o
 select tap.is(vigil.replay_dead(p_since => test.t(1), p_now => test.t(10)), 2, 'since: every dead row created from minute 1 on');
 select tap.is(vigil.replay_dead(p_channel => 'hook', p_now => test.t(10)), 0, 'nothing dead left on hook: 0');
 select tap.is_empty($$select * from vigil.dead_letters$$, 'no dead letters left');
+
+-- A removed channel's rows stay dead: no worker would ever claim them.
+select vigil.add_channel('gone', 'webhook', 'http://127.0.0.1:9/x', p_allow_private => true);
+do $$ begin perform test.enqueue('gone', 6); perform test.enqueue('chat', 7); end $$;
+select vigil.remove_channel('gone');
+update vigil.outbox set status = 'dead', last_error = 'HTTP 503' where channel = 'chat' and status = 'pending';
+select tap.throws_ok(format('select vigil.replay_dead(%s)', (select id from vigil.outbox where channel = 'gone')), 'P0002',
+  format('outbox row %s is for channel ''gone'', which no longer exists', (select id from vigil.outbox where channel = 'gone')),
+  'by id, a row of a removed channel: P0002');
+select tap.throws_ok($$select vigil.replay_dead(p_channel => 'gone')$$, 'P0002', 'channel ''gone'' does not exist',
+  'by channel, a removed channel: P0002');
+select tap.is(vigil.replay_dead(p_since => test.t(0), p_now => test.t(10)), 2, 'a filtered set replays the rows of channels that exist (chat''s two dead rows)');
+select tap.is((select status from vigil.outbox where channel = 'gone'), 'dead', '... and leaves the removed channel''s row dead');
+select tap.is((select last_error from vigil.outbox where channel = 'gone'), 'channel gone removed', '... with its reason');
 
 select * from tap.finish();
 rollback;
