@@ -89,13 +89,18 @@ interface Timing {
   outbox: number;
 }
 
-async function setUp(url: string, n: number, old: boolean): Promise<pg.Client> {
+/** A migrated database with no checks and an empty schema bench, and a client on it. */
+async function freshBench(url: string): Promise<pg.Client> {
   await migrate({ databaseUrl: url });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  await client.query('delete from vigil.checks; create schema bench;');
+  return client;
+}
+
+async function setUp(url: string, n: number, old: boolean): Promise<pg.Client> {
+  const client = await freshBench(url);
   await client.query(`
-    delete from vigil.checks;
-    create schema bench;
     create table bench.level (value double precision not null);
     insert into bench.level values (95);
     create function bench.synthetic(p_params jsonb)
@@ -193,12 +198,8 @@ interface EscTiming {
 }
 
 async function escSetUp(url: string, n: number, old: boolean): Promise<pg.Client> {
-  await migrate({ databaseUrl: url });
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await freshBench(url);
   await client.query(`
-    delete from vigil.checks;
-    create schema bench;
     create function bench.synthetic(p_params jsonb)
     returns table (series text, value double precision, labels jsonb, detail jsonb)
     language sql set search_path = '' as $$
